@@ -27,10 +27,10 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 eval: $(STAMP)
-	$(PY) -m eval --shared $(SHARED)
+	$(PY) -m evaluation --shared $(SHARED)
 
 bench: $(STAMP)
-	$(PY) -m bench --shared $(SHARED)
+	$(PY) -m benchmarks --shared $(SHARED)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

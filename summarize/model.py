@@ -62,11 +62,17 @@ class Brief:
     published: str | None = None  # ISO date when the source gives one
     notices: tuple[str, ...] = ()  # things the reader should know (text was cut, very short, ...)
     text: str = field(default="", repr=False)  # the cleaned article text every span points into
+    # (start, end) character offsets of every sentence in `text`, in order; `sentence` fields index this
+    sentence_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[start:end] for start, end in self.sentence_spans]
 
     def to_dict(self) -> dict[str, Any]:
         """The schema's fields (plus the added `published` and `notices`); the cleaned text is left out."""
         data = asdict(self)
         data.pop("text")
+        data.pop("sentence_spans")
         for key in ("summary", "figures", "speakers", "notices"):
             data[key] = list(data[key])
         return data
@@ -75,7 +81,9 @@ class Brief:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, text: str = "") -> Brief:
+    def from_dict(
+        cls, data: dict[str, Any], *, text: str = "", sentence_spans: tuple[tuple[int, int], ...] = ()
+    ) -> Brief:
         return cls(
             title=data.get("title"),
             dateline=data.get("dateline"),
@@ -88,8 +96,9 @@ class Brief:
             published=data.get("published"),
             notices=tuple(data.get("notices", ())),
             text=text,
+            sentence_spans=tuple(tuple(span) for span in sentence_spans),
         )
 
     @classmethod
-    def from_json(cls, raw: str, *, text: str = "") -> Brief:
-        return cls.from_dict(json.loads(raw), text=text)
+    def from_json(cls, raw: str, *, text: str = "", sentence_spans: tuple[tuple[int, int], ...] = ()) -> Brief:
+        return cls.from_dict(json.loads(raw), text=text, sentence_spans=sentence_spans)

@@ -1,0 +1,33 @@
+"""Shared fixtures: the spaCy model once per test session, and the shared evaluation data if present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CONFLICTBRIEF_SHARED", REPO.parent / "shared"))
+SEED_ARTICLE = SHARED / "seed" / "000_39f2878718028330.txt"
+SEED_GOLD = SHARED / "seed" / "000_39f2878718028330.gold.json"
+SCHEMA = SHARED / "design" / "brief.schema.json"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from summarize.parse import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared data not found at {SHARED}; tests that read it are skipped")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_text(shared_dir: Path) -> str:
+    return SEED_ARTICLE.read_text(encoding="utf-8")
