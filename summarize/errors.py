@@ -43,3 +43,27 @@ class Unreachable(FetchError):
 
 class UnsupportedContent(FetchError):
     """A content type that is not a web page or text (PDF, image, ...), or a body over the size cap."""
+
+
+class InvalidUrl(FetchError):
+    """Text that is not a usable http(s) address (bad host, bad port, unparseable)."""
+
+
+class HttpStatusError(Unreachable):
+    """The site answered with an HTTP error status (4xx/5xx); `status` keeps the code."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class FetchTimeout(Unreachable):
+    """The site took longer than the fetch deadline to answer."""
+
+
+class ContentTooLarge(UnsupportedContent):
+    """The body is over the byte cap; `limit` is the cap in bytes."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
