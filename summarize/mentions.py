@@ -1,0 +1,289 @@
+"""Speaker mentions: the noun phrase that names a source, and what a pronoun or "the minister" refers to.
+
+A small rule-based resolver over the one parse: recency with a subject preference (Hobbs-style, sentence
+by sentence backwards), typed by what the mention can refer to (a person for he/she, a group or an
+organisation for they/it, a title word such as "minister" for "the minister").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+GROUP_PRONOUNS = frozenset({"they", "them"})
+THING_PRONOUNS = frozenset({"it"})
+# Dependents that are not part of the name itself: "Kuleba, who ...", "Kuleba, the foreign minister,".
+_NOT_NAME = frozenset({"relcl", "acl", "appos", "advcl", "punct", "parataxis", "prep_by"})
+# Nouns of institutions; "the alliance" / "the ministry" refer back to an organisation.
+ORG_NOUNS = frozenset(
+    {
+        "alliance",
+        "ministry",
+        "army",
+        "military",
+        "government",
+        "agency",
+        "organization",
+        "organisation",
+        "bloc",
+        "group",
+        "company",
+        "office",
+        "command",
+        "service",
+        "department",
+        "council",
+        "committee",
+        "movement",
+        "administration",
+        "union",
+        "force",
+        "forces",
+        "mission",
+        "operator",
+        "watchdog",
+        "body",
+        "authority",
+        "authorities",
+        "regime",
+        "militia",
+        "party",
+        "coalition",
+        "court",
+        "kremlin",
+        "embassy",
+        "parliament",
+        "cabinet",
+    }
+)
+# Role nouns; "the minister" refers back to a person named with that title ("Defence Minister X").
+PERSON_NOUNS = frozenset(
+    {
+        "minister",
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "president",
+        "commander",
+        "general",
+        "governor",
+        "mayor",
+        "leader",
+        "chief",
+        "envoy",
+        "ambassador",
+        "diplomat",
+        "secretary",
+        "chancellor",
+        "premier",
+        "senator",
+        "lawmaker",
+        "officer",
+        "head",
+        "adviser",
+        "advisor",
+        "aide",
+        "analyst",
+        "expert",
+        "source",
+        "witness",
+        "resident",
+        "soldier",
+        "doctor",
+        "director",
+        "prosecutor",
+        "negotiator",
+        "candidate",
+        "nominee",
+        "representative",
+        "colonel",
+        "lieutenant",
+        "captain",
+        "sergeant",
+        "admiral",
+        "marshal",
+    }
+)
+# News agencies are named as recipients ("told AFP"), never the referent of "the alliance".
+MEDIA = frozenset(
+    {"afp", "reuters", "ap", "bbc", "cnn", "tass", "interfax", "ria", "ukrinform", "dpa", "efe"}
+)
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A speaker as written: token span [start, end) of the doc, and its head token."""
+
+    start: int
+    end: int
+    head: int
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
+
+
+def mention_of(token: Token) -> Mention:
+    """The noun phrase headed by `token`, without relative clauses, appositions or trailing punctuation."""
+    kept = [token]
+    for child in token.children:
+        if child.dep_ in _NOT_NAME:
+            continue
+        kept.extend(child.subtree)
+    indices = sorted(t.i for t in kept)
+    start, end = indices[0], indices[-1] + 1
+    # keep it contiguous around the head: stop at a comma between the head and a far dependent
+    doc = token.doc
+    for i in range(token.i, end):
+        if doc[i].text in {",", ";", "(", "—"}:
+            end = i
+            break
+    for i in range(token.i, start - 1, -1):
+        if doc[i].text in {",", ";", ")", "—"}:
+            start = i + 1
+            break
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return Mention(start, end, token.i)
+
+
+def named_mention(token: Token) -> Mention:
+    """As `mention_of`, but "Ukraine's foreign minister, Dmytro Kuleba," names the person, not the role."""
+    if token.ent_type_ not in ("PERSON", "ORG") and token.pos_ != "PROPN":
+        for child in token.children:
+            if child.dep_ == "appos" and (child.ent_type_ in ("PERSON", "ORG") or child.pos_ == "PROPN"):
+                return mention_of(child)
+    return mention_of(token)
+
+
+def is_pronoun(token: Token) -> bool:
+    return token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS
+
+
+def is_nominal(doc: Doc, mention: Mention) -> bool:
+    """A definite description without a name: "the minister", "the alliance", "the defence ministry"."""
+    head = doc[mention.head]
+    tokens = mention.span(doc)
+    return (
+        head.pos_ == "NOUN"
+        and tokens[0].lower_ in {"the", "this", "that", "these", "those"}
+        and not any(t.pos_ == "PROPN" or t.ent_type_ or t.dep_ == "poss" for t in tokens)
+        and len(tokens) <= 4
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something a later pronoun may refer to: an earlier speaker or named entity."""
+
+    token: int  # head token index
+    name: str
+    kind: str  # "person", "group" or "org"
+    is_speaker: bool = False
+    is_subject: bool = False
+
+
+def _kind_of(token: Token) -> str:
+    if token.ent_type_ == "PERSON" or token.lemma_.lower() in PERSON_NOUNS and token.tag_ in ("NN", "NNP"):
+        return "person"
+    if token.tag_ in ("NNS", "NNPS") or token.lemma_.lower() in PERSON_NOUNS:
+        return "group"
+    if token.ent_type_ in _ORG_LABELS or token.lemma_.lower() in ORG_NOUNS:
+        return "org"
+    return "other"
+
+
+def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candidate]:
+    for ent in sentence.ents:
+        if ent.start >= before or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
+            continue
+        if ent.text.lower() in MEDIA:
+            continue
+        head = ent.root
+        kind = "person" if ent.label_ == "PERSON" else "org"
+        if ent.label_ == "NORP" and head.tag_ not in ("NNPS", "NNS"):
+            continue  # "Ukrainian" as an adjective names nobody
+        yield Candidate(head.i, ent.text, kind, is_subject=head.dep_ in ("nsubj", "nsubjpass"))
+
+
+def _fits(pronoun: str, candidate: Candidate) -> bool:
+    if pronoun in PERSON_PRONOUNS:
+        return candidate.kind == "person"
+    if pronoun in GROUP_PRONOUNS:
+        return candidate.kind in ("group", "org")
+    return candidate.kind == "org"
+
+
+def resolve_pronoun(
+    doc: Doc, sentences: Sequence[Span], sentence_of, pronoun: Token, speakers: Sequence[Candidate]
+) -> str | None:
+    """The name a he/she/they/it subject refers to: the nearest fitting earlier speaker or entity.
+
+    Sentence by sentence backwards (the pronoun's own sentence first, then up to three before it); in
+    each, an earlier speaker wins over a subject, which wins over any other mention.
+    """
+    word = pronoun.lower_
+    here = sentence_of(pronoun.i)
+    for index in range(here, max(-1, here - 4), -1):
+        sentence = sentences[index]
+        limit = pronoun.i if index == here else sentence.end
+        pool = [c for c in speakers if sentence.start <= c.token < limit and _fits(word, c)]
+        pool += [c for c in _entity_candidates(doc, sentence, limit) if _fits(word, c)]
+        if not pool:
+            continue
+        pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))
+        return pool[0].name
+    return None
+
+
+def resolve_nominal(doc: Doc, sentences: Sequence[Span], sentence_of, mention: Mention) -> str | None:
+    """The name "the minister" / "the alliance" refers to, or None when the article does not say."""
+    head = doc[mention.head]
+    lemma = head.lemma_.lower()
+    here = sentence_of(head.i)
+    first = sentences[max(0, here - 5)].start
+    # an earlier mention with the same title word: "Defence Minister Rustem Umerov", "Russia's Defense Ministry"
+    for i in range(mention.start - 1, first - 1, -1):
+        token = doc[i]
+        if token.lemma_.lower() != lemma and token.lower_ != head.lower_:
+            continue
+        name = _name_around(token)
+        if name:
+            return name
+    if lemma in ORG_NOUNS:
+        for index in range(here, max(-1, here - 4), -1):
+            sentence = sentences[index]
+            limit = mention.start if index == here else sentence.end
+            orgs = [c for c in _entity_candidates(doc, sentence, limit) if c.kind == "org"]
+            organisations = [c for c in orgs if doc[c.token].ent_type_ == "ORG"]
+            if organisations:
+                return organisations[-1].name
+    return None
+
+
+def _name_around(token: Token) -> str | None:
+    """The proper name a title word belongs to: its entity, the entity it is a compound of, or its NP."""
+    doc = token.doc
+    if token.ent_type_ in ("PERSON", "ORG"):
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent.text if ent.root.i != token.i or token.pos_ == "PROPN" else None
+    if token.dep_ == "compound" and token.head.ent_type_ in ("PERSON", "ORG"):
+        for ent in doc.ents:
+            if ent.start <= token.head.i < ent.end:
+                return ent.text
+    for child in token.children:
+        if child.dep_ == "appos" and child.ent_type_ in ("PERSON", "ORG"):
+            return mention_of(child).span(doc).text
+    if token.dep_ == "appos" and token.head.ent_type_ in ("PERSON", "ORG"):
+        return mention_of(token.head).span(doc).text
+    mention = mention_of(token)
+    if token.pos_ == "PROPN" and any(t.dep_ == "poss" or t.ent_type_ for t in mention.span(doc)):
+        return mention.span(doc).text
+    return None
