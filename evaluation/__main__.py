@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sections", nargs="*", default=list(SECTIONS))
     args = parser.parse_args(argv)
     if not args.shared.is_dir():
-        print(f"skipped: no shared data at {args.shared} (evaluation needs ../shared/seed and ../shared/data)")
+        print(
+            f"skipped: no shared data at {args.shared} (evaluation needs ../shared/seed and ../shared/data)"
+        )
         return 0
     for name in args.sections:
         try:

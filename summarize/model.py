@@ -12,7 +12,16 @@ from typing import Any, Literal
 SCHEMA_ID = "conflictbrief.brief/1"
 
 Category = Literal[
-    "casualties", "killed", "wounded", "troops", "territory", "money", "displaced", "equipment", "time", "other"
+    "casualties",
+    "killed",
+    "wounded",
+    "troops",
+    "territory",
+    "money",
+    "displaced",
+    "equipment",
+    "time",
+    "other",
 ]
 SpeechKind = Literal["direct", "reported"]
 
@@ -100,5 +109,7 @@ class Brief:
         )
 
     @classmethod
-    def from_json(cls, raw: str, *, text: str = "", sentence_spans: tuple[tuple[int, int], ...] = ()) -> Brief:
+    def from_json(
+        cls, raw: str, *, text: str = "", sentence_spans: tuple[tuple[int, int], ...] = ()
+    ) -> Brief:
         return cls.from_dict(json.loads(raw), text=text, sentence_spans=sentence_spans)

@@ -1,0 +1,207 @@
+"""Sentence ranking: sumy's summarizers over the already-parsed sentences, plus the news method we ship.
+
+Following sumy's own split: a tokenizer (backed by the spaCy parse, so no NLTK data is needed), a document
+model built from `Parsed.sentences`, and summarizers that rate sentences. `LeadCentrality` is ours: LexRank
+centrality blended with a lead-position prior, then picked greedily with a redundancy check (MMR-style).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.lsa import LsaSummarizer
+from sumy.summarizers.luhn import LuhnSummarizer
+from sumy.summarizers.sum_basic import SumBasicSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+from sumy.utils import get_stop_words
+
+from summarize.model import SummarySentence
+from summarize.parse import Parsed
+
+LANGUAGE = "english"
+MIN_WORDS = 5  # shorter "sentences" are headings, captions or fragments, never summary material
+
+
+class SpacyTokenizer:
+    """sumy's tokenizer interface answered from the spaCy parse: no NLTK punkt data needed."""
+
+    language = LANGUAGE
+
+    def __init__(self, parsed: Parsed) -> None:
+        self._words: dict[str, tuple[str, ...]] = {}
+        for span in parsed.sentences:
+            self._words[span.text] = tuple(t.text for t in span if t.is_alpha)
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        # Sentences come from the parse; a paragraph string is never re-split here.
+        return (paragraph,)
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return self._words.get(sentence, tuple(w for w in sentence.split() if w.isalpha()))
+
+
+def document_model(parsed: Parsed) -> ObjectDocumentModel:
+    """One sumy Paragraph per article paragraph, holding the parse's sentences."""
+    tokenizer = SpacyTokenizer(parsed)
+    paragraphs: list[list[Sentence]] = [[]]
+    previous_end = None
+    for span in parsed.sentences:
+        between = parsed.text[previous_end : span.start_char] if previous_end is not None else ""
+        if "\n" in between and paragraphs[-1]:
+            paragraphs.append([])
+        paragraphs[-1].append(Sentence(span.text, tokenizer))
+        previous_end = span.end_char
+    return ObjectDocumentModel([Paragraph(p) for p in paragraphs if p])
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer:
+    return Stemmer(LANGUAGE)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    return frozenset(get_stop_words(LANGUAGE))
+
+
+def _configured(summarizer_class: type) -> object:
+    summarizer = summarizer_class(_stemmer())
+    summarizer.stop_words = _stop_words()
+    return summarizer
+
+
+SUMY_METHODS: dict[str, type] = {
+    "lexrank": LexRankSummarizer,
+    "textrank": TextRankSummarizer,
+    "lsa": LsaSummarizer,
+    "luhn": LuhnSummarizer,
+    "sumbasic": SumBasicSummarizer,
+}
+
+
+def sumy_ratings(method: str, parsed: Parsed) -> list[float]:
+    """Each sentence's rating from one of sumy's summarizers, in article order.
+
+    sumy hands its sorted `SentenceInfo`s to a callable sentence count; capturing them there gives every
+    rating without reaching into a summarizer's private methods.
+    """
+    document = document_model(parsed)
+    ratings: dict[int, float] = {}
+
+    def capture(infos: Sequence) -> Sequence:
+        for info in infos:
+            ratings[info.order] = float(info.rating)
+        return infos
+
+    _configured(SUMY_METHODS[method])(document, capture)
+    return [ratings.get(i, 0.0) for i in range(len(document.sentences))]
+
+
+def _content_terms(span) -> Counter[str]:
+    stem = _stemmer()
+    stops = _stop_words()
+    return Counter(stem(t.lower_) for t in span if t.is_alpha and t.lower_ not in stops)
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    common = set(a) & set(b)
+    if not common:
+        return 0.0
+    dot = sum(a[w] * b[w] for w in common)
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _eligible(span) -> bool:
+    words = sum(1 for t in span if t.is_alpha)
+    has_verb = any(t.pos_ in {"VERB", "AUX"} for t in span)
+    return words >= MIN_WORDS and has_verb and not span.text.rstrip().endswith((":", "?"))
+
+
+def summary_length(sentence_count: int) -> int:
+    """3 sentences by default, 4 from 40 sentences and 5 from 70: long reports carry more news."""
+    if sentence_count >= 70:
+        return 5
+    if sentence_count >= 40:
+        return 4
+    return 3
+
+
+@dataclass(frozen=True)
+class LeadCentrality:
+    """LexRank centrality blended with a lead prior; greedy pick skipping near-repeats.
+
+    score = (1 - lead_weight) * centrality / max centrality + lead_weight / (1 + position / lead_scale)
+    """
+
+    lead_weight: float = 0.75
+    lead_scale: float = 3.0
+    redundancy: float = 0.5  # cosine over stemmed content words above which a candidate repeats a pick
+
+    def rate(self, parsed: Parsed) -> list[float]:
+        centrality = sumy_ratings("lexrank", parsed)
+        top = max(centrality, default=0.0) or 1.0
+        return [
+            (1 - self.lead_weight) * c / top + self.lead_weight / (1 + i / self.lead_scale)
+            for i, c in enumerate(centrality)
+        ]
+
+    def select(self, parsed: Parsed, count: int) -> list[int]:
+        scores = self.rate(parsed)
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        terms = [_content_terms(span) for span in parsed.sentences]
+        chosen: list[int] = []
+        for index in order:
+            if len(chosen) == count:
+                break
+            span = parsed.sentences[index]
+            if not _eligible(span):
+                continue
+            if any(_cosine(terms[index], terms[j]) > self.redundancy for j in chosen):
+                continue
+            chosen.append(index)
+        return sorted(chosen)
+
+
+def select_by_ratings(parsed: Parsed, ratings: list[float], count: int) -> list[int]:
+    """Plain top-k by rating among eligible sentences (how sumy itself picks), in article order."""
+    eligible = [i for i, span in enumerate(parsed.sentences) if _eligible(span)]
+    return sorted(sorted(eligible, key=lambda i: (-ratings[i], i))[:count])
+
+
+def lead(parsed: Parsed, count: int) -> list[int]:
+    """The first `count` eligible sentences: the Lead-k baseline."""
+    return [i for i, span in enumerate(parsed.sentences) if _eligible(span)][:count]
+
+
+Selector = Callable[[Parsed, int], list[int]]
+
+
+def selector(method: str) -> Selector:
+    """A sentence selector by name: "ours", "lead", or one of sumy's methods."""
+    if method == "ours":
+        return LeadCentrality().select
+    if method == "lead":
+        return lead
+    if method in SUMY_METHODS:
+        return lambda parsed, count: select_by_ratings(parsed, sumy_ratings(method, parsed), count)
+    raise ValueError(f"unknown summary method {method!r}")
+
+
+def summarize_sentences(
+    parsed: Parsed, count: int | None = None, *, method: str = "ours"
+) -> tuple[SummarySentence, ...]:
+    """The summary: verbatim sentences of the article, in article order."""
+    if not parsed.sentences:
+        return ()
+    wanted = count if count is not None else summary_length(len(parsed.sentences))
+    picked = selector(method)(parsed, max(1, wanted))
+    if not picked:  # nothing reads as a full sentence (a list, a headline): give the opening lines
+        picked = list(range(min(wanted, len(parsed.sentences))))
+    return tuple(SummarySentence(text=parsed.sentences[i].text, sentence=i) for i in picked)
