@@ -54,10 +54,12 @@ class Target:
 def block_reason(ip: IPAddress) -> str | None:
     """Why `ip` must not be fetched ("loopback", "private", ...), or None for a public address.
 
-    IPv6 addresses that carry an IPv4 address (mapped, compatible, 6to4, NAT64, Teredo) are judged by the
-    IPv4 address they lead to as well as by their own range.
+    An IPv4-mapped IPv6 address is judged as its IPv4 address. Other IPv6 addresses that carry an IPv4
+    address (compatible, 6to4, NAT64, Teredo) are judged by that address as well as by their own range.
     """
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 socket address, nothing more
+            return block_reason(ip.ipv4_mapped)
         for embedded in _embedded_ipv4(ip):
             reason = block_reason(embedded)
             if reason is not None:
@@ -244,8 +246,6 @@ def _parse_port(text: str | None, *, default: int) -> int:
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
     found: list[ipaddress.IPv4Address] = []
-    if ip.ipv4_mapped is not None:
-        found.append(ip.ipv4_mapped)
     if ip.sixtofour is not None:
         found.append(ip.sixtofour)
     if ip.teredo is not None:
