@@ -20,7 +20,7 @@ from rouge_score import rouge_scorer
 
 from summarize.clean import clean_text
 from summarize.parse import Parsed, load_nlp, parse
-from summarize.rank import LeadCentrality, lead, selector
+from summarize.rank import SUMY_METHODS, LeadCentrality, lead, selector
 
 METHODS = ("ours", "lead", "lexrank", "textrank", "lsa", "luhn", "sumbasic")
 LABELS = {"ours": "ours (lead+LexRank, MMR)", "lead": "Lead-k"}
@@ -83,7 +83,7 @@ def format_table(scores: dict[str, dict[str, list[tuple[float, ...]]]]) -> str:
     for dataset, by_method in scores.items():
         for name, rows in by_method.items():
             r1, r2, rl = (mean(column) for column in zip(*rows, strict=True))
-            label = LABELS.get(name, f"sumy {name}")
+            label = LABELS.get(name, f"sumy {name}" if name in SUMY_METHODS else f"ours {name}")
             lines.append(f"{dataset:<7}{len(rows):>5}  {label:<26}{r1:>7.2f}{r2:>7.2f}{rl:>7.2f}")
         lines.append("")
     return "\n".join(lines)

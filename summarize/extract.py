@@ -12,6 +12,8 @@ from summarize.errors import NoArticleFound
 _HTML_SIGNS = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|meta|title)\b", re.IGNORECASE)
 _PROSE_LINE = re.compile(r"[.!?…]['\"”’)\]]*$")
 MIN_ARTICLE_WORDS = 25
+_TAG = re.compile(r"<[^>]*>")
+_INVISIBLE_BLOCKS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,13 @@ def prose_words(text: str) -> int:
     return sum(len(line.split()) for line in text.splitlines() if _PROSE_LINE.search(line.strip()))
 
 
+def _visible_words(html: str | bytes) -> int:
+    """Rough count of words outside tags, scripts and styles."""
+    markup = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    markup = _INVISIBLE_BLOCKS.sub(" ", markup)
+    return len(_TAG.sub(" ", markup).split())
+
+
 def extract_article(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     """The article in a web page; `NoArticleFound` for broken markup, front pages and walls."""
     try:
@@ -50,6 +59,10 @@ def extract_article(html: str | bytes, *, url: str | None = None) -> ExtractedAr
             "I couldn't read that page: its HTML is broken. Paste the article's text instead."
         ) from error
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if prose_words(text) < MIN_ARTICLE_WORDS and _visible_words(html) < MIN_ARTICLE_WORDS:
+        raise NoArticleFound(
+            "That page has no readable text: its HTML may be broken or empty. Paste the article's text instead."
+        )
     if prose_words(text) < MIN_ARTICLE_WORDS:
         raise NoArticleFound(
             "I couldn't find an article on that page (it may be a front page, a video or behind a login). "
