@@ -14,7 +14,14 @@ from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MessageOriginChannel, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    MessageOriginChannel,
+    Update,
+)
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Conflict, RetryAfter
 from telegram.ext import (
@@ -494,8 +501,6 @@ async def test_drop_pending_updates_and_prompt_stop(server: LocalBotApi) -> None
 
 
 async def test_send_options_are_recorded(server: LocalBotApi, bot: Bot) -> None:
-    from telegram import LinkPreviewOptions
-
     sent = await bot.send_message(
         CHAT,
         "https://example.org/report",
