@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from summarize.lexicon import REPORTING_VERBS
 from summarize.mentions import (
@@ -24,6 +24,7 @@ from summarize.mentions import (
     Mention,
     is_nominal,
     is_pronoun,
+    mention_of,
     named_mention,
     resolve_nominal,
     resolve_pronoun,
@@ -45,9 +46,14 @@ _MORE_SPEECH = frozenset(
 SPEECH_VERBS: frozenset[str] = (REPORTING_VERBS - _NOT_SPEECH) | _MORE_SPEECH
 
 _SUBJECTS = ("nsubj",)
+_RELATIVES = frozenset({"who", "which", "that", "whom"})
+# Nouns whose "saying" clause is a document, not a speaker: "a statement saying ..." takes the verb's subject.
+_DOCUMENTS = frozenset({"statement", "report", "letter", "post", "tweet", "message", "email", "memo", "document",
+    "release", "note", "interview", "speech", "remark", "video", "ad", "survey", "poll", "study", "filing"})  # fmt: skip
 _CLIMB = ("conj", "advcl", "xcomp", "acl", "relcl", "dobj", "pobj", "prep", "pcomp")
 _CUE_CLAUSE = ("nsubj", "aux", "neg", "advmod", "npadvmod", "prep", "dobj", "dative", "agent", "prt")
 _TAIL_STARTS = frozenset({"where", "which", "who", "whom", "while", "down", "up"})
+_TERMINAL_MARKS = frozenset({".", "!", "?", "…"})
 _EDGE_PUNCT = frozenset({",", ";", ":", "—", "–", "-", "(", ")"})
 _DIRECT_COVERAGE = 0.6  # a quote covering this share of the content's words makes it a direct quote
 _MIN_CLAUSE_WORDS = 4  # shorter quotes with a verb ("can't stand") are fragments of reported speech
@@ -96,6 +102,13 @@ class _Quotes:
                     self.words[k] += token.is_alpha
                     self.verbs[k] += token.pos_ in ("VERB", "AUX") and token.is_alpha
         self.doc = doc
+        self._first = [len(doc)] * len(self.spans)
+        self._last = [0] * len(self.spans)
+        for token in doc:
+            k = self.of_token[token.i]
+            if k >= 0 and self.spans[k].start <= token.idx < self.spans[k].end:
+                self._first[k] = min(self._first[k], token.i)
+                self._last[k] = max(self._last[k], token.i)
 
     def inside(self, token: Token) -> bool:
         return self.of_token[token.i] >= 0
@@ -108,6 +121,18 @@ class _Quotes:
                 found.append(k)
         return found
 
+    def first_token(self, k: int) -> int:
+        """Index of the first content token of quote k."""
+        return self._first[k]
+
+    def last_token(self, k: int) -> int:
+        return self._last[k]
+
+    def title_like(self, k: int) -> bool:
+        """A title in quote marks ("Meet the Press"), not speech: every content word capitalised."""
+        words = [t for t in self.doc[self._first[k] : self._last[k] + 1] if t.is_alpha and not t.is_stop]
+        return bool(words) and len(words) <= 12 and all(t.is_title for t in words)
+
     def clausal(self, k: int) -> bool:
         return self.verbs[k] > 0 and self.words[k] >= _MIN_CLAUSE_WORDS
 
@@ -116,15 +141,46 @@ def _is_cue(token: Token) -> bool:
     return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS
 
 
-def _subject(cue: Token) -> Token | None:
-    """The cue's subject; for "saying" / "and added" / "who said", the subject of the clause it hangs on."""
+def _left_noun(cue: Token, quotes: _Quotes) -> Token | None:
+    """An inverted speaker the parser left unattached: '..., Steve Mnuchin, told AP' / '"...," Trump, 70, told'."""
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text == "," or doc[i].pos_ in ("NUM", "ADV", "AUX", "PART")):
+        i -= 1
+    if i < 0 or doc[i].pos_ not in ("PROPN", "NOUN") or quotes.inside(doc[i]):
+        return None
+    mention = mention_of(doc[i])
+    before = mention.start - 1
+    while before >= 0 and doc[before].is_space:
+        before -= 1
+    if before < 0 or doc[before].text == "," or doc[before].is_quote or doc[before].is_sent_end:
+        return doc[i]
+    return None
+
+
+def _subject(cue: Token, quotes: _Quotes) -> tuple[Token, Token] | None:
+    """(the speaker as written, what it refers to) for a cue.
+
+    The cue's own subject first; "who said" refers to the noun the clause hangs on; "analysts saying",
+    "..., saying that" and "and added" take the subject of the clause they hang on.
+    """
     token = cue
-    for _ in range(4):
+    for depth in range(4):
         for child in token.children:
-            if child.dep_ in _SUBJECTS:
-                if child.lower_ in ("who", "which", "that") and token.dep_ == "relcl":
-                    return token.head
-                return child
+            if child.dep_ in _SUBJECTS or (depth > 0 and child.dep_ == "nsubjpass"):
+                if child.lower_ in _RELATIVES and token.dep_ == "relcl":
+                    return child, token.head
+                return child, child
+        if depth == 0:
+            left = _left_noun(cue, quotes)
+            if left is not None:
+                return left, left
+        if (
+            token.dep_ == "acl"
+            and token.head.pos_ in ("NOUN", "PROPN")
+            and token.head.lemma_ not in _DOCUMENTS
+        ):
+            return token.head, token.head  # "with analysts saying ..."
         if token.dep_ in _CLIMB and token.head is not token:
             token = token.head
         else:
@@ -143,14 +199,14 @@ def _content_heads(cue: Token, is_cue) -> list[Token]:
     return heads
 
 
-def _cue_clause(cue: Token, subject: Token | None) -> tuple[int, int]:
-    """Token range of "the commander said (on Monday)": the cue and its non-content dependents."""
+def _cue_clause(cue: Token, written: Mention) -> tuple[int, int]:
+    """Token range of "the commander said (on Monday)": the cue, its speaker and non-content dependents."""
     indices = [cue.i]
     for child in cue.children:
         if child.dep_ in _CUE_CLAUSE:
             indices.extend(t.i for t in child.subtree)
-    if subject is not None and subject.head is cue:
-        indices.extend(t.i for t in subject.subtree)
+    if abs(written.start - cue.i) <= 8 or abs(written.end - cue.i) <= 8:
+        indices.extend(range(written.start, written.end))
     return min(indices), max(indices) + 1
 
 
@@ -160,16 +216,34 @@ def _skip(doc: Doc, i: int, step: int, allowed: set[str]) -> int:
     return i
 
 
-def _pieces(cue: Token, subject: Token | None, quotes: _Quotes, is_cue) -> list[_Piece]:
+def _words(doc: Doc, start: int, end: int) -> int:
+    return sum(doc[i].is_alpha for i in range(start, end))
+
+
+def _parenthetical(cue: Token, clause: tuple[int, int]) -> _Piece | None:
+    """The clause a cue interrupts: "Rutte will hold talks ..., the alliance said" / "That culture, they
+    said, emphasizes selling". With words on both sides the span keeps the cue inside it (verbatim)."""
+    head = cue.head
+    if head is cue or cue.dep_ not in ("parataxis", "ccomp", "advcl") or _is_cue(head):
+        return None
+    doc = cue.doc
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    left, right = (start, clause[0]), (clause[1], end)
+    left_words, right_words = _words(doc, *left), _words(doc, *right)
+    if left_words >= 4 and right_words >= 4:
+        return _Piece(start, end)
+    best = left if left_words >= right_words else right
+    return _Piece(*best) if _words(doc, *best) >= 3 else None
+
+
+def _pieces(cue: Token, written: Mention, quotes: _Quotes, is_cue) -> list[_Piece]:
     doc = cue.doc
     pieces = [_Piece(h.left_edge.i, h.right_edge.i + 1) for h in _content_heads(cue, is_cue)]
-    clause_start, clause_end = _cue_clause(cue, subject)
-    head = cue.head
-    if not pieces and cue.dep_ in ("parataxis", "ccomp", "advcl") and head is not cue and head.i < cue.i:
-        # "NATO chief Mark Rutte will hold talks ..., the alliance said": the cue interrupts the content
-        start = head.left_edge.i
-        if start < clause_start:
-            pieces.append(_Piece(start, clause_start))
+    clause_start, clause_end = _cue_clause(cue, written)
+    if not pieces:
+        piece = _parenthetical(cue, (clause_start, clause_end))
+        if piece is not None:
+            pieces.append(piece)
     # a quote right before or after the cue clause: '"...," X said' / 'X said: "..."' / split quotes
     before = _skip(doc, clause_start - 1, -1, {","})
     if before >= 0 and quotes.inside(doc[before]) and doc[before].is_quote:
@@ -179,7 +253,14 @@ def _pieces(cue: Token, subject: Token | None, quotes: _Quotes, is_cue) -> list[
         k = quotes.of_token[after]
         if quotes.spans[k].open == doc[after].idx:
             pieces.append(_Piece(clause_end, clause_end, k))
-    return pieces
+    # the content never holds its own cue or speaker ("GOP nominee Donald Trump ... said")
+    return [
+        p
+        for p in pieces
+        if p.quote is not None
+        or not (p.start <= cue.i < p.end and _words(doc, p.start, p.end) < 12)
+        and not (p.start < written.end and written.start < p.end and not p.start <= cue.i < p.end)
+    ]
 
 
 def _according_to(token: Token) -> Token | None:
@@ -301,6 +382,10 @@ class _Resolver:
         self.speakers.append(Candidate(mention.head, name, kind, is_speaker=True, is_subject=True))
 
 
+def _has_verb(doc: Doc, start: int, end: int) -> bool:
+    return any(doc[i].pos_ in ("VERB", "AUX") for i in range(start, end))
+
+
 def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     """Every statement in the article with its speaker, in text order (from `parsed.doc` only)."""
     doc = parsed.doc
@@ -310,10 +395,11 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     reported_ranges: list[tuple[int, int]] = []
     found: list[Attribution] = []
 
-    def add(mention: Mention, cue: Token, kind: SpeechKind, chars: tuple[int, int], name: str) -> None:
+    def add(written: Span, name: str, cue: int, kind: SpeechKind, chars: tuple[int, int] | None) -> None:
+        if chars is None:
+            return
         first = doc.char_span(chars[0], chars[1], alignment_mode="expand")
-        token = first.start if first is not None else cue.i
-        span = mention.span(doc)
+        token = first.start if first is not None else cue
         found.append(
             Attribution(
                 speaker=name,
@@ -321,56 +407,64 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
                 content_start=chars[0],
                 content_end=chars[1],
                 sentence=parsed.sentence_index(token),
-                cue=cue.i,
-                speaker_start=span.start_char,
-                speaker_end=span.end_char,
-                mention=span.text,
+                cue=cue,
+                speaker_start=written.start_char,
+                speaker_end=written.end_char,
+                mention=written.text,
             )
         )
 
-    def emit(mention: Mention, cue: Token, pieces: list[_Piece]) -> None:
-        name: str | None = None
+    def emit(written: Mention, referent: Mention, cue: Token, pieces: list[_Piece]) -> None:
+        statements: list[tuple[SpeechKind, tuple[int, int] | None]] = []
         for piece in pieces:
-            inner = [piece.quote] if piece.quote is not None else quotes.in_range(piece.start, piece.end)
-            content_words = sum(doc[i].is_alpha for i in range(piece.start, piece.end))
+            if piece.quote is not None:
+                k = piece.quote
+                if k not in used_quotes and quotes.words[k] >= 2 and not quotes.title_like(k):
+                    statements.append(("direct", _quote_chars(parsed, quotes.spans[k])))
+                    used_quotes.add(k)
+                continue
+            inner = [k for k in quotes.in_range(piece.start, piece.end) if not quotes.title_like(k)]
+            content_words = _words(doc, piece.start, piece.end)
             direct = [
                 k
                 for k in inner
                 if k not in used_quotes
-                and (
-                    piece.quote is not None
-                    or quotes.clausal(k)
-                    or quotes.words[k] >= _DIRECT_COVERAGE * content_words
-                )
+                and (quotes.clausal(k) or quotes.words[k] >= _DIRECT_COVERAGE * content_words)
             ]
-            if piece.quote is not None and quotes.words[piece.quote] < 2:
-                continue
-            chars_list: list[tuple[SpeechKind, tuple[int, int] | None]]
             if direct:
-                chars_list = [("direct", _quote_chars(parsed, quotes.spans[k])) for k in direct]
+                # "X said Y was acting out of worry: "It's pretty rattling ..."": the lead-in is reported too
+                opening = quotes.first_token(direct[0])
+                colon = _skip(doc, opening - 1, -1, set())
+                if (
+                    colon > piece.start
+                    and doc[colon].text == ":"
+                    and _has_verb(doc, piece.start, colon)
+                    and _words(doc, piece.start, colon) >= 3
+                ):
+                    statements.append(("reported", _trim(parsed, piece.start, colon, quotes)))
+                statements.extend(("direct", _quote_chars(parsed, quotes.spans[k])) for k in direct)
                 used_quotes.update(direct)
-            elif piece.quote is None and not any(k in used_quotes for k in inner):
-                chars_list = [("reported", _trim(parsed, piece.start, piece.end, quotes))]
+            elif not any(k in used_quotes for k in inner):
+                if content_words < 3 or not _has_verb(doc, piece.start, piece.end):
+                    continue
+                statements.append(("reported", _trim(parsed, piece.start, piece.end, quotes)))
                 used_quotes.update(inner)
                 reported_ranges.append((piece.start, piece.end))
-            else:
-                continue
-            for kind, chars in chars_list:
-                if chars is None:
-                    continue
-                if name is None:
-                    name = resolver.name(mention)
-                add(mention, cue, kind, chars, name)
-        if name is not None:
-            resolver.remember(mention, name)
+        if not any(chars for _, chars in statements):
+            return
+        name = resolver.name(referent)
+        for kind, chars in statements:
+            add(written.span(doc), name, cue.i, kind, chars)
+        resolver.remember(referent, name)
 
     for token in doc:
         if quotes.inside(token) or not _is_cue(token):
             continue
-        subject = _subject(token)
-        if subject is None or subject.lower_ in MEDIA or subject.lower_ in ("i", "we", "you"):
+        subject = _subject(token, quotes)
+        if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in ("i", "we", "you"):
             continue
-        emit(named_mention(subject), token, _pieces(token, subject, quotes, _is_cue))
+        written = mention_of(subject[0]) if subject[0] is not subject[1] else named_mention(subject[0])
+        emit(written, named_mention(subject[1]), token, _pieces(token, written, quotes, _is_cue))
     # "according to X" inside another statement ("he said that according to his information, ...") is
     # part of that statement, not a source of its own
     for token in doc:
@@ -379,11 +473,47 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
             continue
         piece = _according_piece(token)
         if piece is not None:
-            emit(named_mention(source), token, [piece])
+            mention = named_mention(source)
+            emit(mention, mention, token, [piece])
+    _continue_quotes(parsed, quotes, used_quotes, found, add)
     unique: dict[tuple[int, int], Attribution] = {}
     for attribution in found:
         unique.setdefault((attribution.content_start, attribution.content_end), attribution)
     return tuple(sorted(unique.values(), key=lambda a: (a.content_start, a.content_end)))
+
+
+def _continue_quotes(parsed: Parsed, quotes: _Quotes, used: set[int], found: list[Attribution], add) -> None:
+    """A quote standing alone right after a sentence with a statement goes on with the same speaker:
+    '"This is spectacular," said Chris Low. "The market reaction is ..."'. A quote whose own sentence has
+    a speech verb is left alone (its cue did not resolve, so neither do we)."""
+    doc = parsed.doc
+    by_sentence: dict[int, Attribution] = {}
+    for attribution in found:
+        by_sentence[parsed.sentence_index(attribution.cue)] = attribution
+    for k, span in enumerate(quotes.spans):
+        if k in used or quotes.words[k] < 2 or quotes.title_like(k):
+            continue
+        opening = quotes.first_token(k) - 1
+        before = _skip(doc, opening - 1, -1, set())
+        if before >= 0 and not (
+            doc[before].is_sent_end or doc[before].text in _TERMINAL_MARKS or doc[before].is_quote
+        ):
+            continue  # the quote does not start a sentence
+        here = parsed.sentence_index(max(opening, 0))
+        last = parsed.sentence_index(quotes.last_token(k))
+        tail_end = parsed.sentences[last].end if last < len(parsed.sentences) else len(doc)
+        tail = range(quotes.last_token(k) + 1, tail_end)
+        if any(_is_cue(doc[i]) and not quotes.inside(doc[i]) for i in tail):
+            continue
+        previous = by_sentence.get(here - 1)
+        if previous is None:
+            continue
+        written = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
+        if written is None:
+            continue
+        add(written, previous.speaker, previous.cue, "direct", _quote_chars(parsed, span))
+        used.add(k)
+        by_sentence[last] = found[-1]
 
 
 def extract_speakers(
