@@ -299,6 +299,7 @@ async def _follow(
                 ):
                     for name in _CREDENTIAL_HEADERS:
                         request_headers.pop(name, None)
+                await _drain(response)
                 target = next_target
                 continue
             return await _finish(response, first, target, limits, accept)
@@ -368,6 +369,15 @@ async def _finish(
             raise UnsupportedContent(_msg_content(media_type, accept))
     text = decode_body(body, media_type, charset)
     return FetchedPage(first.url, target.url, status, media_type, body, text, etag, last_modified)
+
+
+async def _drain(response: httpx.Response, limit: int = 65_536) -> None:
+    """Read a small redirect body so its connection can serve the next hop; a big one is just closed."""
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > limit:
+            return
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
