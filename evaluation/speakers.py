@@ -10,6 +10,9 @@ over matched pairs.
   was resolved to the right name is not scored there (the seed and the tests score that). Gold attributions
   without a source are left out of speaker accuracy. The gold kind is "direct" when the content is wholly
   inside quote marks, "reported" when it has none; mixed contents are left out of kind accuracy.
+- PolNeAR annotates '"A," X said. "B."' as one attribution with two content spans, so on PolNeAR the
+  statements of one cue and speaker are merged into one prediction (for both systems); kind of a merged
+  prediction with mixed kinds counts as wrong.
 - PolNeAR's "speech" subset: cue word is a speech verb (list below, fixed here, independent of the
   extractor's own list) or "according to", or the content holds a quote mark. Beliefs, intentions and
   evaluative acts whose content is a noun phrase ("praised X", "accused X of", "called X Y", "wants",
@@ -48,6 +51,24 @@ class Item:
     speaker_spans: tuple[tuple[int, int], ...] = ()
     kind: str | None = None  # direct, reported, or None when not derivable
     speech: bool = True
+    cue: int = -1  # predictions: token index of the cue, to merge the pieces of one attribution
+
+
+def merge_by_cue(items: Sequence[Item]) -> list[Item]:
+    """One item per cue and speaker: PolNeAR annotates '"A," X said. "B."' as one attribution with a
+    discontinuous content, where we (and textacy) report each quote on its own."""
+    merged: dict[tuple[int, tuple[tuple[int, int], ...]], Item] = {}
+    for item in items:
+        key = (item.cue, item.speaker_spans)
+        if item.cue < 0 or key not in merged:
+            merged[key if item.cue >= 0 else (id(item), ())] = item
+            continue
+        first = merged[key]
+        kind = first.kind if first.kind == item.kind else None
+        merged[key] = Item(
+            first.content + item.content, first.speaker, first.speaker_spans, kind, cue=first.cue
+        )
+    return list(merged.values())
 
 
 class _Words:
@@ -167,6 +188,7 @@ def _ours(parsed) -> list[Item]:
             speaker=a.speaker,
             speaker_spans=((a.speaker_start, a.speaker_end),) if a.speaker_start >= 0 else (),
             kind=a.kind,
+            cue=a.cue,
         )
         for a in find_attributions(parsed)
     ]
@@ -196,6 +218,7 @@ def _textacy(parsed, tally: Tally) -> list[Item]:
                 speaker=" ".join(t.text for t in sorted(triple.speaker, key=lambda t: t.i)),
                 speaker_spans=((speaker_start, speaker_end),),
                 kind="direct",
+                cue=min(t.i for t in triple.cue),
             )
         )
     return items
@@ -236,14 +259,12 @@ def _seed_items(body: str, gold: dict) -> list[Item]:
 
 
 def _gold_kind(text: str, content: Sequence[tuple[int, int]]) -> str | None:
-    joined = " ".join(text[s:e] for s, e in content).strip().rstrip(".,;: ")
-    if not any(mark in joined for mark in QUOTE_MARKS):
+    pieces = [text[s:e].strip().strip(".,;: ") for s, e in content]
+    if not any(mark in piece for piece in pieces for mark in QUOTE_MARKS):
         return "reported"
-    inner = joined.strip(".,;: ")
-    if (
-        inner[:1] in QUOTE_MARKS
-        and inner[-1:] in QUOTE_MARKS
-        and sum(inner.count(m) for m in QUOTE_MARKS) == 2
+    if all(
+        p[:1] in QUOTE_MARKS and p[-1:] in QUOTE_MARKS and sum(p.count(m) for m in QUOTE_MARKS) == 2
+        for p in pieces
     ):
         return "direct"
     return None
@@ -380,9 +401,9 @@ def report(shared: Path) -> str:
         parse_seconds += time.perf_counter() - started
         words = _Words(item["text"])
         gold_items = _polnear_items(item, parsed.doc)
-        predictions = {"ours": _ours(parsed)}
+        predictions = {"ours": merge_by_cue(_ours(parsed))}
         if not peer_missing:
-            predictions["textacy"] = _textacy(parsed, tallies[("all", "textacy")])
+            predictions["textacy"] = merge_by_cue(_textacy(parsed, tallies[("all", "textacy")]))
         for (subset, system), tally in tallies.items():
             if system in predictions:
                 counts = (lambda p: p.kind == "direct") if subset == "quoted" else (lambda p: True)
