@@ -441,6 +441,8 @@ _PLACE_NOUNS = frozenset(
     ]
 )
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_PARTICLES = frozenset({"down", "off", "out", "up"})
+_STATE_ADJECTIVES = frozenset({"dead", "wounded", "injured", "missing", "displaced", "homeless"})
 _MOVEMENT_VERBS = frozenset(
     [
         "deploy",
@@ -517,6 +519,8 @@ def _date_spans(doc: Doc) -> list[tuple[int, int]]:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         words = {token.lower_ for token in ent}
+        # "would last 42 days": "last" as a verb is no calendar word
+        words = {token.lower_ for token in ent if token.pos_ != "VERB"}
         is_calendar = bool(words & _CALENDAR_WORDS) or any(_looks_like_year(token) for token in ent)
         is_clock = ent.label_ == "TIME" and (bool(words & _TIME_OF_DAY) or any(":" in t.text for t in ent))
         if not (is_calendar or is_clock):
@@ -561,6 +565,18 @@ def _mentions(sentence: Span, dates: list[tuple[int, int]]) -> list[_Mention]:
         if mention is not None and not _excluded(doc, sentence, mention, dates):
             found.append(mention)
     return found
+
+
+def _is_core_token(token: Token) -> bool:
+    lower = token.lower_
+    return (
+        digit_value(token.text) is not None
+        or scaled_digit_value(token.text, money=True) is not None
+        or lower in NUMBER_WORDS
+        or lower in VAGUE_WORDS
+        or lower in CURRENCY_SYMBOLS
+        or lower == "dozen"
+    )
 
 
 def _is_number_word(token: Token) -> bool:
@@ -752,11 +768,7 @@ def _head_of(span: Span) -> Token:
 
 def _excluded(doc: Doc, sentence: Span, m: _Mention, dates: list[tuple[int, int]]) -> bool:
     """Dates, years, times of day, ages, ordinals, names with numbers, idioms: not figures."""
-    core = [
-        t
-        for t in doc[m.start : m.end]
-        if t.like_num or t.lower_ in VAGUE_WORDS or t.lower_ in CURRENCY_SYMBOLS
-    ]
+    core = [t for t in doc[m.start : m.end] if _is_core_token(t)]
     if not core:
         return True
     first = doc[m.start]
@@ -874,10 +886,12 @@ def _counted_noun(doc: Doc, m: _Mention) -> Token | None:
     if m.unit is not None or m.vague:
         for token in doc[m.start : m.end]:
             for child in token.children:
-                if child.dep_ == "prep" and child.lower_ in ("of", "in") and child.i >= m.end:
+                if child.dep_ == "prep" and child.lower_ in ("of", "in", "for") and child.i >= m.end:
                     objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
                     if objects and objects[0].pos_ not in ("PRON", "NUM"):
-                        if child.lower_ == "in" and not (m.unit is not None and m.unit.kind == "currency"):
+                        if child.lower_ in ("in", "for") and not (
+                            m.unit is not None and m.unit.kind == "currency"
+                        ):
                             continue
                         return objects[0]
         if m.end < len(doc) and doc[m.end].lower_ == "of" and m.end + 1 < len(doc):
@@ -890,6 +904,8 @@ def _counted_noun(doc: Doc, m: _Mention) -> Token | None:
     ):
         head = anchor.head
         if head.pos_ in ("NOUN", "PROPN") and head.i > anchor.i and head.lemma_.lower() not in _TIME_UNITS:
+            return head
+        if head.pos_ == "ADJ" and head.lower_ in _STATE_ADJECTIVES and head.i > anchor.i:  # "35 dead"
             return head
     if m.unit is None and not m.vague:
         for child in anchor.children:
@@ -934,14 +950,12 @@ def _noun_phrase(noun: Token, skip: range, extra_preps: Sequence[Token] = ()) ->
 
 def _role_token(m: _Mention, noun: Token | None) -> Token:
     """The token whose dependency says what role the figure plays in its clause."""
-    if (
-        noun is not None
-        and not m.vague
-        and (m.unit is None or noun.i < m.start or noun.head.i in range(m.start, m.end))
-        and noun.head.i not in range(m.start, m.end)
-    ):
-        return noun
-    return m.anchor
+    inside = range(m.start, m.end)
+    if noun is None or m.vague or noun.head.i in inside:
+        return m.anchor
+    if noun.head.dep_ == "prep" and noun.head.head.i in inside:  # "10 of the drones", "800 km² of territory"
+        return m.anchor
+    return noun
 
 
 def _event_verbs(role: Token) -> tuple[list[Token], str | None]:
@@ -975,6 +989,7 @@ def _governing_verbs(role: Token) -> tuple[list[Token], str | None]:
     if (
         verb.dep_ == "conj"
         and verb.head.pos_ == "VERB"
+        and verb.head.lemma_.lower() in _EVENT_LEMMAS
         and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.head.children)
     ):
         verbs.insert(0, verb.head)
@@ -982,6 +997,7 @@ def _governing_verbs(role: Token) -> tuple[list[Token], str | None]:
         if (
             child.dep_ == "conj"
             and child.pos_ == "VERB"
+            and child.lemma_.lower() in _EVENT_LEMMAS
             and not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") for c in child.children)
         ):
             verbs.append(child)
@@ -996,7 +1012,9 @@ def _verb_words(verbs: list[Token], participle: bool) -> str:
             ccs = [t for t in doc[verbs[index - 1].i + 1 : verb.i] if t.dep_ == "cc"]
             words.append(ccs[0].lower_ if ccs else "and")
         form = _participle(verb) if participle else verb.text
-        particle = [c.text for c in verb.children if c.dep_ == "prt"]
+        particle = [
+            c.text for c in verb.children if c.dep_ == "prt" or (c.i == verb.i + 1 and c.lower_ in _PARTICLES)
+        ]
         words.append(" ".join([form or verb.text, *particle]))
     return " ".join(words)
 
@@ -1033,7 +1051,10 @@ def _is_proper(token: Token) -> bool:
     """A named subject worth naming in `counts` ("sent by North Korea"), not "its troops"."""
     phrase = _phrase_text(token).split()
     owned = any(t.pos_ == "PRON" for t in token.children if t.dep_ == "poss")
-    return token.pos_ == "PROPN" and not owned and len(phrase) <= 6
+    named = token.pos_ == "PROPN" or any(
+        c.ent_type_ in ("NORP", "GPE", "ORG") for c in token.children if c.dep_ in ("amod", "compound")
+    )
+    return named and not owned and len(phrase) <= 6
 
 
 def _counts(doc: Doc, m: _Mention, noun: Token | None) -> tuple[str | None, list[Token]]:
@@ -1046,6 +1067,12 @@ def _counts(doc: Doc, m: _Mention, noun: Token | None) -> tuple[str | None, list
         phrase = doc[tokens[0].i : tokens[-1].i + 1].text if len(tokens) <= 8 else noun.text
     role = _role_token(m, noun)
     verbs, role_name = _event_verbs(role)
+    if phrase is None and m.unit is not None and m.unit.kind == "time" and verbs:
+        # "fighting has raged for nearly three weeks" -> "three weeks of fighting"
+        subject = _subject(verbs[0])
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN"):
+            text = _phrase_text(subject)
+            phrase = re.sub(r"^(the|a|an|this|that)\s+", "", text, flags=re.IGNORECASE)
     if not verbs or role_name in ("oblique",):
         return phrase, verbs
     eventful = bool({v.lemma_.lower() for v in verbs} & _EVENT_LEMMAS)
@@ -1083,6 +1110,13 @@ def _category(m: _Mention, noun: Token | None, verbs: list[Token]) -> Category:
         lemmas.add(noun_lemma)
         lemmas |= {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound")}
         lemmas |= {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
+    # "6.5 million remain refugees": the complement says what they are
+    for verb in verbs:
+        lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in ("attr", "oprd", "acomp")}
+        # "forced tens of thousands from their homes"
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"):
+            if any(o.lemma_.lower() in ("home", "house") for o in prep.children):
+                lemmas.add("displaced")
     # "the death toll rose to 30": the subject of the verb the figure completes
     for verb in verbs:
         for child in verb.children:
@@ -1094,7 +1128,8 @@ def _category(m: _Mention, noun: Token | None, verbs: list[Token]) -> Category:
         return "equipment"
     killed = bool(lemmas & KILL_WORDS)
     wounded = bool(lemmas & WOUND_WORDS)
-    if (killed and wounded) or (lemmas & LUMPED_WORDS):
+    lost_troops = "lose" in lemmas and (noun_lemma in TROOP_WORDS or noun_lemma in ("man", "people", "life"))
+    if (killed and wounded) or (lemmas & LUMPED_WORDS) or lost_troops:
         return "casualties"
     if killed:
         return "killed"
@@ -1304,7 +1339,9 @@ def _claimant(parsed: Parsed, sentence: Span, m: _Mention, quotes, attributions)
     text, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     from_speakers = _attributed(attributions, start_char, end_char)
-    if text is not None and text.lower() in SPEAKER_PRONOUNS | {"we", "i"}:
+    if text is not None and text.lower() in ("we", "i"):  # "We counted 35 dead," said X
+        return from_speakers or _quote_speaker(parsed, m.anchor, quotes) or text
+    if text is not None and text.lower() in SPEAKER_PRONOUNS:
         return from_speakers or _resolve_pronoun_text(parsed, text, verb or m.anchor)
     if text is not None:
         return text
