@@ -161,7 +161,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
                     answers = await self._resolver(host, port)
             except TimeoutError:
                 raise httpcore.ConnectTimeout(f"DNS lookup for {host} timed out") from None
-            except OSError:
+            except (OSError, UnicodeError):  # gaierror, or a label the idna codec refuses
                 raise Unreachable(_msg_not_found(host)) from None
             addresses = [ip for ip in (_ip_or_none(a) for a in answers) if ip is not None]
             if not addresses:
@@ -192,9 +192,11 @@ class _PinnedTransport(httpx.AsyncHTTPTransport):
     construction with the same settings plus the backend; test_fetch_pinning proves the backend is used."""
 
     def __init__(self, backend: PinnedBackend, *, verify: ssl.SSLContext | bool, pool: httpx.Limits) -> None:
-        super().__init__(verify=verify, trust_env=False, limits=pool)
+        # One context for both pools; SSL_CERT_FILE/SSL_CERT_DIR are honoured (proxies are off at the client).
+        context = httpx.create_ssl_context(verify=verify, trust_env=True)
+        super().__init__(verify=context, limits=pool)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=context,
             max_connections=pool.max_connections,
             max_keepalive_connections=pool.max_keepalive_connections,
             keepalive_expiry=pool.keepalive_expiry,

@@ -100,6 +100,17 @@ async def test_without_a_client_fetch_opens_and_closes_its_own(site: Site) -> No
     assert page.content_type == "text/plain"
 
 
+@pytest.mark.parametrize("host", ["2130706433", "0177.0.0.1", "0x7f.1", "127.1", "[::ffff:127.0.0.1]"])
+async def test_odd_spellings_fetch_the_address_the_guard_checked(
+    site: Site, client: GuardedClient, backend: LoopbackOnlyBackend, host: str
+) -> None:
+    """httpx only ever sees the canonical URL, so it cannot read a spelling differently from the guard."""
+    page = await fetch(f"http://{host}:{site.port}/plain", limits=LIMITS, client=client)
+    assert page.url.startswith(("http://127.0.0.1:", "http://[::ffff:7f00:1]:"))
+    assert page.status == 200
+    assert set(backend.connected) <= {"127.0.0.1", "::ffff:7f00:1"}
+
+
 async def test_a_shared_client_serves_many_fetches(site: Site, client: GuardedClient) -> None:
     pages = [
         await fetch(site.url(path), limits=LIMITS, client=client)

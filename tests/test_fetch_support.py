@@ -45,7 +45,10 @@ class LoopbackOnlyBackend(httpcore.AsyncNetworkBackend):
         socket_options: Any = None,
     ) -> httpcore.AsyncNetworkStream:
         self.connected.append(host)
-        if not ipaddress.ip_address(host).is_loopback:
+        ip = ipaddress.ip_address(host)
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if not ip.is_loopback:
             raise AssertionError(f"a test tried to connect to {host}, which is not loopback")
         return await self.inner.connect_tcp(
             host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
