@@ -1,0 +1,160 @@
+"""Build the bot: the PTB Application, its handlers (one module per concern) and its shared services.
+
+Handler modules
+---------------
+Each module in `HANDLER_MODULES` exposes `register(application)` and may declare
+`COMMANDS = [(name, description, example), ...]`; /help and Telegram's command menu are assembled from
+those. A module may also expose `register_last(application)` for catch-all handlers: every `register` runs
+first, then every `register_last`, so specific handlers (a reply that asks a question, a feed command)
+always win over "any text is an article" and "unknown command". To add a module, append it below.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator, Iterable
+from types import ModuleType
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.nlp_pool import NlpPool
+from bot.ordering import PerChatUpdateProcessor
+from bot.services import SERVICES_KEY, CommandSpec, Services
+from bot.settings import Settings
+from storage import Database, open_database
+from summarize.fetch import make_client
+
+log = logging.getLogger(__name__)
+
+# ---- the handler modules, in registration order (others append their module here) ----------------------
+HANDLER_MODULES: tuple[str, ...] = (
+    "bot.handlers.errors",  # error handler: log with context, answer politely
+    "bot.handlers.commands",  # /start /help /history
+    "bot.handlers.briefs",  # articles sent as links, text, forwards, captions, files; /brief; buttons
+    "bot.handlers.facts",  # /figures /speakers
+    "bot.handlers.chat_settings",  # /settings
+    "bot.handlers.privacy",  # /export /forget
+)
+# ----------------------------------------------------------------------------------------------------------
+
+_OWNED = "owned_resources"  # bot_data key: which services post_shutdown must close
+
+
+def load_modules(names: Iterable[str] = HANDLER_MODULES) -> list[ModuleType]:
+    return [importlib.import_module(name) for name in names]
+
+
+def declared_commands(modules: Iterable[ModuleType]) -> tuple[CommandSpec, ...]:
+    specs: dict[str, CommandSpec] = {}
+    for module in modules:
+        for item in getattr(module, "COMMANDS", ()):
+            spec = CommandSpec.of(item)
+            specs.setdefault(spec.name, spec)
+    return tuple(specs.values())
+
+
+def build_application(
+    settings: Settings,
+    *,
+    nlp: NlpPool | None = None,
+    db: Database | None = None,
+    rate_limiter: bool = True,
+    modules: Iterable[str] = HANDLER_MODULES,
+) -> Application:
+    """The bot, ready for `run_polling()` (or `running()` below, for a loop you own).
+
+    `nlp` / `db`: resources created by the caller (tests share one NLP pool across applications); the
+    application then uses them without closing them. Otherwise post_init creates and post_shutdown closes
+    them. The httpx client is always the application's own.
+    """
+    if not settings.token:
+        raise ValueError("build_application needs a token (the console passes its local server's)")
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(settings.token)
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .post_init(start_services)
+        .post_shutdown(stop_services)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url or "")
+    application = builder.build()
+    loaded = load_modules(modules)
+    application.bot_data["settings"] = settings
+    application.bot_data["commands"] = declared_commands(loaded)
+    application.bot_data[_OWNED] = {"nlp": nlp is None, "db": db is None}
+    application.bot_data["given"] = {"nlp": nlp, "db": db}
+    for module in loaded:
+        module.register(application)
+    for module in loaded:
+        if hasattr(module, "register_last"):
+            module.register_last(application)
+    return application
+
+
+async def start_services(application: Application) -> None:
+    """post_init: open the database, start the NLP workers, create the HTTP client, set the commands."""
+    if SERVICES_KEY in application.bot_data:
+        return
+    settings: Settings = application.bot_data["settings"]
+    given = application.bot_data["given"]
+    db = given["db"] or await open_database(
+        settings.database_path, default_timezone=settings.default_timezone
+    )
+    nlp = given["nlp"] or NlpPool(settings.nlp_workers, model=settings.spacy_model)
+    try:
+        await nlp.start()
+    except BaseException:
+        if given["db"] is None:
+            await db.close()
+        raise
+    http = make_client(settings.fetch)
+    commands: tuple[CommandSpec, ...] = application.bot_data["commands"]
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings, db=db, nlp=nlp, http=http, commands=commands
+    )
+    await application.bot.set_my_commands([BotCommand(c.name, c.description[:256]) for c in commands])
+    log.info("bot services started: database %s, %d NLP worker(s)", settings.database_path, nlp.workers)
+
+
+async def stop_services(application: Application) -> None:
+    """post_shutdown: close what start_services opened (never what the caller passed in)."""
+    svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
+    if svc is None:
+        return
+    owned = application.bot_data[_OWNED]
+    await svc.http.aclose()
+    if owned["nlp"]:
+        await svc.nlp.close()
+    if owned["db"]:
+        await svc.db.close()
+
+
+@contextlib.asynccontextmanager
+async def running(application: Application, *, poll_timeout: float = 1.0) -> AsyncIterator[Application]:
+    """Run the application on the current event loop (tests, console): services, handlers and polling.
+
+    `run_polling()` owns its loop and blocks; this is the same start and stop sequence for a caller that
+    already has a loop (PTB documents this manual sequence for combining with other asyncio frameworks).
+    """
+    await application.initialize()
+    try:
+        await start_services(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=int(poll_timeout) or 1)
+        try:
+            yield application
+        finally:
+            if application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+    finally:
+        await stop_services(application)
+        await application.shutdown()

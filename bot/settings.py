@@ -1,0 +1,96 @@
+"""The bot's settings: environment variables (and a `.env` file), as one frozen dataclass.
+
+Every variable is optional and listed in .env.example; ../shared/design/ARCHITECTURE.md is the contract.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from summarize.config import FetchLimits
+
+DEFAULT_DATABASE = Path("data/conflictbrief.sqlite3")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from error
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"DEFAULT_TIMEZONE {name!r} is not an IANA timezone such as Europe/Kyiv") from error
+    return name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the bot reads at start-up. `from_env()` builds it; tests build it directly or with `replace()`."""
+
+    token: str | None = None  # TELEGRAM_BOT_TOKEN; None: the console chat
+    database_path: Path = DEFAULT_DATABASE  # DATABASE_PATH
+    spacy_model: str | None = None  # SPACY_MODEL; None: summarize.parse.model_name() decides
+    nlp_workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # NLP_WORKERS
+    fetch: FetchLimits = FetchLimits()  # FETCH_TIMEOUT_S, FETCH_MAX_BYTES, FETCH_ALLOW_PRIVATE
+    base_url: str | None = None  # TELEGRAM_BASE_URL, e.g. http://127.0.0.1:8081/bot (PTB appends the token)
+    default_timezone: str = "Europe/Kyiv"  # DEFAULT_TIMEZONE
+    log_level: str = "INFO"  # LOG_LEVEL
+    # Tuning of the bot itself (not environment settings; tests change them with replace()).
+    max_urls_per_message: int = 3
+    max_document_bytes: int = 1_000_000
+    min_text_chars: int = 80  # shorter pasted text gets advice instead of a brief
+    min_caption_chars: int = 200  # a photo/video caption is briefed from this length on
+    placeholder_after_s: float = 1.0  # slow work gets a "Reading…" placeholder after this long
+    max_concurrent_updates: int = 256
+
+    @property
+    def base_file_url(self) -> str | None:
+        """The file download base that goes with `base_url` (…/bot → …/file/bot)."""
+        if not self.base_url:
+            return None
+        root, _, tail = self.base_url.rstrip("/").rpartition("/")
+        return f"{root}/file/{tail}"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, dotenv: str | Path | None = ".env"
+    ) -> Settings:
+        """Settings from `env` (default: os.environ, after loading `dotenv` if that file exists; variables
+        already set win over the file)."""
+        if env is None:
+            if dotenv is not None and Path(dotenv).is_file():
+                from dotenv import load_dotenv
+
+                load_dotenv(dotenv, override=False)
+            env = os.environ
+        level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+        if level not in LOG_LEVELS:
+            raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+        return cls(
+            token=env.get("TELEGRAM_BOT_TOKEN", "").strip() or None,
+            database_path=Path(env.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE),
+            spacy_model=env.get("SPACY_MODEL", "").strip() or None,
+            nlp_workers=_int(env, "NLP_WORKERS", os.cpu_count() or 1),
+            fetch=FetchLimits.from_env(env),
+            base_url=env.get("TELEGRAM_BASE_URL", "").strip() or None,
+            default_timezone=_timezone(env.get("DEFAULT_TIMEZONE", "").strip() or "Europe/Kyiv"),
+            log_level=level,
+        )
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
