@@ -38,7 +38,7 @@ STEP_1_CORE = Step(
         """,
         """
         CREATE TABLE articles (
-            id                 INTEGER PRIMARY KEY,
+            id                 INTEGER PRIMARY KEY AUTOINCREMENT,  -- an id is never reused after a delete
             chat_id            INTEGER NOT NULL REFERENCES chats (chat_id) ON DELETE CASCADE,
             source_kind        TEXT NOT NULL CHECK (source_kind IN ('url', 'text', 'forward', 'feed')),
             url                TEXT,
