@@ -171,6 +171,19 @@ class Articles:
             article_id = await _insert(conn, chat_id, source, brief, url)
         return AddResult(article_id, is_repeat=False)
 
+    async def find_repeat(
+        self, chat_id: int, *, url: str | None = None, text: str | None = None
+    ) -> int | None:
+        """The id of the chat's article with this URL (normalized) or this cleaned text, without writing:
+        lets the bot answer a repeat from storage before fetching or parsing anything."""
+        check_chat_id(chat_id)
+        if url is None and text is None:
+            return None
+        url_key = normalize_url(url) if url else None
+        text_hash = content_hash(text) if text is not None else ""
+        async with self._conns.reading() as conn:
+            return await _find_repeat(conn, chat_id, url_key, text_hash)
+
     async def get(self, chat_id: int, article_id: int) -> StoredArticle | None:
         """One of the chat's articles with its full Brief; None if the chat has no such article."""
         async with self._conns.reading() as conn:
