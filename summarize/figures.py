@@ -155,6 +155,7 @@ _NAME_PREFIXES = frozenset(
         "article",
         "articles",
         "resolution",
+        "resolutions",
         "route",
         "highway",
         "flight",
@@ -218,7 +219,7 @@ _IDIOM_NOUNS = frozenset(
 _METADATA = re.compile(
     r"^\s*(updated|published|posted|last updated|first published|modified)\b|\bmin(ute)?s? read\b|copyright|©|"
     r"all rights reserved|\b(reporting|editing|writing|additional reporting) by\b|^\s*(photo|image|file photo|"
-    r"video)\s*[:|(]|\bgetty images\b|^\s*(follow|subscribe|share|sign up)\b",
+    r"video)\s*[:|(]|\bgetty images\b|^\s*(follow|subscribe|share|sign up)\b|\bcoordinates\s*:",
     re.IGNORECASE,
 )
 
@@ -487,7 +488,10 @@ def extract_figures(parsed: Parsed, attributions: Sequence[Attribution] = ()) ->
         if _is_metadata(sentence):
             continue
         for mention in _mentions(sentence, dates):
-            figures.append(_figure(parsed, index, sentence, mention, dates, quotes, attributions))
+            figure = _figure(parsed, index, sentence, mention, dates, quotes, attributions)
+            if figure.number == 1 and figure.category not in ("killed", "wounded", "casualties"):
+                continue  # "one man I spoke to", "one day": a single thing is a figure only as a casualty
+            figures.append(figure)
     return tuple(figures)
 
 
@@ -565,6 +569,17 @@ def _mentions(sentence: Span, dates: list[tuple[int, int]]) -> list[_Mention]:
         if mention is not None and not _excluded(doc, sentence, mention, dates):
             found.append(mention)
     return found
+
+
+_CASE_FREE_PREFIXES = frozenset(
+    {"no.", "number", "article", "articles", "resolution", "resolutions", "section"}
+)
+
+
+def _names_thing(token: Token) -> bool:
+    """'Article', 'Resolution', 'Flight' before a number: the number is a name, not an amount."""
+    lower = token.lower_
+    return lower in _CASE_FREE_PREFIXES or (lower in _NAME_PREFIXES and token.is_title)
 
 
 def _is_core_token(token: Token) -> bool:
@@ -706,7 +721,11 @@ def _complete(doc: Doc, sentence: Span, core: tuple[int, int, float | None, bool
         hyphen = match_unit(words[1:])
         if hyphen is not None and hyphen[0].kind in ("time", "distance", "area"):
             unit, end = hyphen[0], end + 1 + hyphen[1]
-    elif words:
+    elif len(words) > 1 and doc[end].pos_ == "ADJ" and (match_unit(words[1:]) or (None,))[0] is not None:
+        matched = match_unit(words[1:])  # "four long years", "four more days"
+        if matched is not None and matched[0].kind == "time":
+            unit, end = matched[0], end + 1 + matched[1]
+    if unit is None and words and words[0] != "-":
         matched = match_unit(words)
         if matched is not None and not (matched[0].name == "m" and doc[end - 1].whitespace_):
             unit, end = matched[0], end + matched[1]
@@ -829,15 +848,39 @@ def _excluded(doc: Doc, sentence: Span, m: _Mention, dates: list[tuple[int, int]
     ):
         return True
     if prev is not None and m.qualifier is None and not (m.unit and m.unit.kind == "currency"):
-        if prev.lower_ in _NAME_PREFIXES and (prev.is_title or prev.lower_ in ("no.", "number")):
+        if _names_thing(prev):
             return True
+        counted_next = nxt is not None and nxt.tag_ == "NNS"
         if (
             prev.pos_ == "PROPN"
+            and prev.is_title
             and prev.whitespace_
-            and first.head.i == prev.i
-            and first.dep_ in ("nummod", "appos", "compound", "npadvmod")
+            and "," not in first.text
+            and not counted_next
         ):
-            return True
+            return True  # "Committee 1267", "Exercise Eager Lion 16"
+        if first.dep_ == "conj" and first.head.i < first.i and prev.lower_ in ("and", ","):
+            before = first.head.i - 1
+            if before >= 0 and _names_thing(doc[before]):  # "Resolutions 2254 and 2118"
+                return True
+    # coordinates, bearings and other technical readings: "33°47′N", "13° East", "575 B.C."
+    if nxt is not None and (
+        nxt.text[:1] in ("°", "′", "″") or nxt.lower_ in ("b.c.", "bc", "bce", "a.d.", "ad")
+    ):
+        return True
+    # phone numbers: "910-432-3383"
+    glued = prev is not None and prev.text == "-" and not prev.whitespace_ and m.start >= 2
+    if glued and digit_value(doc[m.start - 2].text) is not None and not doc[m.start - 2].whitespace_:
+        return True
+    if (
+        nxt is not None
+        and nxt.text == "-"
+        and not nxt.whitespace_
+        and m.end + 1 < len(doc)
+        and digit_value(doc[m.end + 1].text) is not None
+        and m.low is not None
+    ):
+        return True
     # list numbering at the start of a line: "1." / "2)"
     if m.start == sentence.start and nxt is not None and nxt.text in (".", ")") and m.end == m.start + 1:
         return True
@@ -845,6 +888,8 @@ def _excluded(doc: Doc, sentence: Span, m: _Mention, dates: list[tuple[int, int]
     if any(t.text.isdigit() and len(t.text) > 7 for t in core) and not (m.unit and m.unit.kind == "currency"):
         return True
     # "one": only as a count of something ("one soldier was killed"), not "one of the", "at one point"
+    if first.lower_ == "one" and nxt is not None and nxt.lower_ == "of":
+        return True
     if m.qualifier is None and m.unit is None and m.end - m.start == 1 and first.lower_ == "one":
         head = first.head
         if (
@@ -870,10 +915,9 @@ def _excluded(doc: Doc, sentence: Span, m: _Mention, dates: list[tuple[int, int]
         m.qualifier is None
         and m.unit is None
         and prev is not None
-        and prev.lower_ in ("the", "these", "those", "both", "all")
+        and prev.lower_ in ("the", "these", "those", "both", "all", "our", "their", "its", "his", "her")
         and m.number is not None
         and m.number <= 10
-        and not first.is_digit
     )
 
 
