@@ -1,0 +1,461 @@
+"""/ask: answer a question from what this chat has read, extractively, citing where, or say plainly that
+the history does not hold it.
+
+Every answer item is verbatim stored text (a figure's value and sentence, a quote, a sentence) with its
+source. A candidate is scored by how much of the question's weighted content words it holds (names count
+double); below `threshold` nothing is answered, because a wrong figure or a misattributed quote does more
+harm than "not in what this chat has read". The threshold was chosen by measurement (evaluation/ask.py).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from storage.ask_queries import (
+    ArticleRef,
+    QuoteMatch,
+    SentenceMatch,
+    facts_in_sentences,
+    quotes_by_speaker,
+    sentence_matches,
+)
+from storage.database import Database
+from storage.keys import fold
+from summarize.model import Figure
+from summarize.question import Question, QuestionKind, analyze_question, speaker_key, stem, words
+
+ANSWER_THRESHOLD = 0.7  # chosen by measurement: see docs/notes/ask.md and `make eval`
+CLAIM_MARGIN = 0.15  # claims this close to the best are shown side by side
+MAX_ITEMS = 5
+MAX_MESSAGE = 4096  # Telegram's limit on a message's text
+MAX_SNIPPET = 700  # a single sentence or quote longer than this is cut (with an ellipsis) in the reply
+CANDIDATES = 60
+
+ItemKind = Literal["figure", "quote", "sentence"]
+
+NOT_FOUND_TEXT = "Not in what this chat has read."
+HINT_TEXT = (
+    "Send me an article (a link or its text) or subscribe to a feed, then ask again. "
+    "Answers come only from articles this chat has sent me."
+)
+_SAY_WORDS = (
+    "said", "says", "told", "tells", "claimed", "claims", "stated", "announced", "warned", "reported", "added",
+    "insisted", "confirmed", "denied", "admitted", "according", "wrote", "described", "vowed", "promised",
+)  # fmt: skip
+_SAY_STEMS = frozenset(stem(w) for w in _SAY_WORDS)
+_TIME_CUE = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec|yesterday|today|"
+    r"tomorrow|tonight|week|month|year|ago|since|(?:19|20)\d\d|morning|evening|night|summer|winter|spring|"
+    r"autumn)\b",
+    re.IGNORECASE,
+)
+_PLACE_CUE = re.compile(r"\b(?:in|near|at|from|outside|across|around)\s+(?:the\s+)?[A-Z][\w'-]+")
+_NUMBER = re.compile(
+    r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str | None
+    url: str | None
+    channel: str | None  # the channel a forwarded post came from
+    article_id: int
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    kind: ItemKind
+    text: str  # figure: its value; quote: the quote; sentence: the sentence (all verbatim)
+    sentence: str | None  # figure or quote: the sentence it stands in
+    counts: str | None  # figure: what it counts
+    claimant: str | None  # figure: who claims it; quote: the speaker
+    where: str | None
+    when: str | None
+    source: Source
+    date: str | None  # the article's published date, else the day it was received (ISO)
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    kind: QuestionKind
+    items: tuple[AnswerItem, ...]
+    found: bool
+    best_score: float  # of the best candidate, answered or not (the evaluation sweeps thresholds over it)
+    scoped: bool = False  # answered from one article (a reply to its brief)
+
+    def to_html(self) -> str:
+        return _render(self, html_mode=True)
+
+    def to_text(self) -> str:
+        return _render(self, html_mode=False)
+
+
+# ---- scoring ---------------------------------------------------------------------------------------
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text)}
+
+
+def _holds(term_stems: tuple[str, ...], stems: set[str]) -> bool:
+    if any(s in stems for s in term_stems):
+        return True
+    own = term_stems[0]
+    # "Korea" meets "Korean", "Ukrain" meets "Ukrainian": a name's adjective or demonym.
+    return len(own) >= 4 and any(s.startswith(own) for s in stems)
+
+
+def coverage(question: Question, text: str, *, title: str | None = None) -> float:
+    """The weighted share of the question's content words that `text` holds (0..1); names may also be
+    found in the article's `title` ("Kursk" of a sentence that says "there"). When the question names
+    what happened ("captured"), a text holding none of those words scores half: a figure about the same
+    soldiers but another event is not an answer."""
+    total = sum(t.weight for t in question.terms)
+    if total == 0:
+        return 0.0
+    stems = _stems(text)
+    title_stems = _stems(title) if title else set()
+    held = [
+        t for t in question.terms if _holds(t.stems, stems) or (t.is_name and _holds(t.stems, title_stems))
+    ]
+    score = sum(t.weight for t in held) / total
+    events = [t for t in question.terms if t.is_event]
+    if events and not any(t.is_event for t in held):
+        score *= 0.5
+    return score
+
+
+def _date(article: ArticleRef) -> str:
+    return (article.published or "")[:10] or article.received_at.date().isoformat()
+
+
+def _source(article: ArticleRef) -> Source:
+    return Source(article.title, article.url, article.channel, article.article_id)
+
+
+def _newest_first(items: list[tuple[AnswerItem, ArticleRef]]) -> list[AnswerItem]:
+    ordered = sorted(items, key=lambda pair: (pair[1].received_at, pair[1].article_id), reverse=True)
+    return [item for item, _ in ordered]
+
+
+def _dedupe(items: list[AnswerItem]) -> list[AnswerItem]:
+    """One item per distinct text and claimant: the same article stored twice is cited once."""
+    seen: set[tuple[str, str, str]] = set()
+    kept: list[AnswerItem] = []
+    for item in items:
+        key = (item.kind, fold(item.text + " " + (item.sentence or "")), fold(item.claimant or ""))
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
+def _sentence_item(match: SentenceMatch, score: float, figures: list[Figure] = ()) -> AnswerItem:  # type: ignore[assignment]
+    where = next((f.where for f in figures if f.where), None)
+    when = next((f.when for f in figures if f.when), None)
+    return AnswerItem(
+        kind="sentence",
+        text=match.text,
+        sentence=None,
+        counts=None,
+        claimant=None,
+        where=where,
+        when=when,
+        source=_source(match.article),
+        date=_date(match.article),
+        score=score,
+    )
+
+
+# ---- the question types ----------------------------------------------------------------------------
+
+
+async def _how_many(
+    db: Database, chat_id: int, question: Question, article_id: int | None, threshold: float
+) -> list[tuple[AnswerItem, ArticleRef]]:
+    matches = await sentence_matches(
+        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
+    )
+    figures, _ = await facts_in_sentences(db, chat_id, [(m.article.article_id, m.sentence) for m in matches])
+    scored: list[tuple[AnswerItem, ArticleRef]] = []
+    sentences: list[tuple[AnswerItem, ArticleRef]] = []
+    for match in matches:
+        found = figures.get((match.article.article_id, match.sentence), [])
+        for figure in found:
+            context = " ".join(
+                x or "" for x in (match.text, figure.counts, figure.claimed_by, figure.where, figure.when)
+            )
+            score = coverage(question, context, title=match.article.title)
+            if question.categories and figure.category not in question.categories:
+                score *= 0.85 if figure.category == "other" else 0.6
+            elif not question.categories and figure.category == "time":
+                score *= 0.6  # "three years" rarely answers "how many" about people or things
+            item = AnswerItem(
+                kind="figure",
+                text=figure.value,
+                sentence=match.text,
+                counts=figure.counts,
+                claimant=figure.claimed_by,
+                where=figure.where,
+                when=figure.when,
+                source=_source(match.article),
+                date=_date(match.article),
+                score=score,
+            )
+            scored.append((item, match.article))
+        if not found and _NUMBER.search(match.text):
+            # A number the figure extractor did not take: the whole sentence, verbatim, scored a little lower.
+            score = coverage(question, match.text, title=match.article.title) * 0.9
+            sentences.append((_sentence_item(match, score), match.article))
+    # Sentences stand in only when no stored figure answers.
+    return scored if any(item.score >= threshold for item, _ in scored) else scored + sentences
+
+
+async def _who_said(
+    db: Database, chat_id: int, question: Question, article_id: int | None
+) -> list[tuple[AnswerItem, ArticleRef]]:
+    if question.speaker is None:
+        return await _quotes_by_content(db, chat_id, question, article_id)
+    key = speaker_key(question.speaker)
+    if not key:
+        return []
+    wanted = {w.lower() for w in words(question.speaker)} - {"the"}
+    rows = [
+        row
+        for row in await quotes_by_speaker(db, chat_id, key, article_id=article_id)
+        if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", fold(row.statement.speaker))
+    ]
+    if not rows:
+        return await _speaker_sentences(db, chat_id, question, key, article_id)
+
+    def speaker_match(row: QuoteMatch) -> float:
+        said_by = {w.lower().removesuffix("'s").removesuffix("’s") for w in words(row.statement.speaker)}
+        return len({w.removesuffix("'s").removesuffix("’s") for w in wanted} & said_by) / max(1, len(wanted))
+
+    best_speaker = max(speaker_match(row) for row in rows)
+    rows = [row for row in rows if speaker_match(row) == best_speaker]
+    scored: list[tuple[AnswerItem, ArticleRef]] = []
+    for row in rows:
+        # No topic: every quote of that speaker answers. With one: how well the quote's sentence holds it.
+        score = coverage(question, row.sentence_text) if question.terms else 1.0
+        item = AnswerItem(
+            kind="quote",
+            text=row.statement.quote,
+            sentence=row.sentence_text,
+            counts=None,
+            claimant=row.statement.speaker,
+            where=None,
+            when=None,
+            source=_source(row.article),
+            date=_date(row.article),
+            score=score,
+        )
+        scored.append((item, row.article))
+    return scored
+
+
+async def _quotes_by_content(
+    db: Database, chat_id: int, question: Question, article_id: int | None
+) -> list[tuple[AnswerItem, ArticleRef]]:
+    """ "Who said the losses were noticeable?": quotes whose text holds the question's words."""
+    matches = await sentence_matches(
+        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
+    )
+    _, quotes = await facts_in_sentences(db, chat_id, [(m.article.article_id, m.sentence) for m in matches])
+    scored: list[tuple[AnswerItem, ArticleRef]] = []
+    for match in matches:
+        for statement in quotes.get((match.article.article_id, match.sentence), []):
+            item = AnswerItem(
+                kind="quote",
+                text=statement.quote,
+                sentence=match.text,
+                counts=None,
+                claimant=statement.speaker,
+                where=None,
+                when=None,
+                source=_source(match.article),
+                date=_date(match.article),
+                score=coverage(question, statement.quote),
+            )
+            scored.append((item, match.article))
+    return scored
+
+
+async def _speaker_sentences(
+    db: Database, chat_id: int, question: Question, key: str, article_id: int | None
+) -> list[tuple[AnswerItem, ArticleRef]]:
+    """No stored quote by that speaker: sentences naming them with a verb of saying, verbatim, so the
+    reader sees the attribution as the article wrote it rather than one we made."""
+    matches = await sentence_matches(db, chat_id, [key], article_id=article_id, limit=CANDIDATES)
+    scored: list[tuple[AnswerItem, ArticleRef]] = []
+    for match in matches:
+        stems = _stems(match.text)
+        if stem(key) not in stems or not (stems & _SAY_STEMS):
+            continue
+        score = coverage(question, match.text) if question.terms else 1.0
+        scored.append((_sentence_item(match, score * 0.9), match.article))
+    return scored
+
+
+async def _by_sentence(
+    db: Database, chat_id: int, question: Question, article_id: int | None
+) -> list[tuple[AnswerItem, ArticleRef]]:
+    """where / when / anything else: BM25 candidates re-ranked by overlap of content words and names."""
+    matches = await sentence_matches(
+        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
+    )
+    if not matches:
+        return []
+    figures, _ = await facts_in_sentences(db, chat_id, [(m.article.article_id, m.sentence) for m in matches])
+    top_bm25 = max(m.bm25 for m in matches) or 1.0
+    scored: list[tuple[AnswerItem, ArticleRef]] = []
+    for match in matches:
+        found = figures.get((match.article.article_id, match.sentence), [])
+        score = coverage(question, match.text, title=match.article.title)
+        if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
+            score *= 0.7
+        if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
+            score *= 0.7
+        score += 0.02 * max(0.0, match.bm25 / top_bm25)  # BM25 only breaks ties
+        scored.append((_sentence_item(match, min(score, 1.0), found), match.article))
+    return scored
+
+
+# ---- the engine --------------------------------------------------------------------------------------
+
+
+def _select(
+    question: Question, scored: list[tuple[AnswerItem, ArticleRef]], threshold: float
+) -> list[AnswerItem]:
+    if not scored:
+        return []
+    best = max(item.score for item, _ in scored)
+    if best < threshold:
+        return []
+    floor = max(threshold, best - CLAIM_MARGIN)
+    kept = [(item, article) for item, article in scored if item.score >= floor]
+    if question.kind in ("how_many", "who_said"):
+        # Different claims about the same thing, side by side, newest first.
+        items = _newest_first(kept)
+    else:
+        kept.sort(key=lambda pair: (-pair[0].score, -pair[1].received_at.timestamp(), pair[1].article_id))
+        items = [item for item, _ in kept]
+    return _dedupe(items)[:MAX_ITEMS]
+
+
+async def answer_question(
+    db: Database,
+    chat_id: int,
+    question: str | Question,
+    *,
+    article_id: int | None = None,
+    threshold: float = ANSWER_THRESHOLD,
+) -> Answer:
+    """Answer `question` from chat `chat_id`'s stored articles (only article `article_id` when given)."""
+    analysis = question if isinstance(question, Question) else analyze_question(question)
+    if analysis.kind == "how_many":
+        scored = await _how_many(db, chat_id, analysis, article_id, threshold)
+    elif analysis.kind == "who_said":
+        scored = await _who_said(db, chat_id, analysis, article_id)
+    else:
+        scored = await _by_sentence(db, chat_id, analysis, article_id)
+    best = max((item.score for item, _ in scored), default=0.0)
+    items = _select(analysis, scored, threshold)
+    return Answer(
+        question=analysis.text,
+        kind=analysis.kind,
+        items=tuple(items),
+        found=bool(items),
+        best_score=round(best, 4),
+        scoped=article_id is not None,
+    )
+
+
+# ---- rendering --------------------------------------------------------------------------------------
+
+
+def _cut(text: str, limit: int = MAX_SNIPPET) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _esc(text: str, html_mode: bool) -> str:
+    return html.escape(text, quote=False) if html_mode else text
+
+
+def _cite(item: AnswerItem, html_mode: bool) -> str:
+    source = item.source
+    name = source.title or source.channel or (source.url and _cut(source.url, 80)) or "text sent to this chat"
+    name = _cut(name, 200)
+    if html_mode and source.url:
+        label = f'<a href="{html.escape(source.url, quote=True)}">{_esc(name, True)}</a>'
+    elif source.url and name != source.url:
+        label = f"{name} <{source.url}>"
+    else:
+        label = _esc(name, html_mode)
+    if source.channel and source.title and source.channel != source.title:
+        label += " " + _esc(f"(channel {source.channel})", html_mode)
+    return f"{label}, {item.date}" if item.date else label
+
+
+def _render_item(item: AnswerItem, html_mode: bool) -> str:
+    def bold(text: str) -> str:
+        return f"<b>{_esc(text, True)}</b>" if html_mode else text
+
+    lines: list[str] = []
+    if item.kind == "figure":
+        head = bold(item.text)
+        if item.counts:
+            head += " " + _esc(item.counts, html_mode)
+        details = [
+            label + _esc(_cut(value, 200), html_mode)
+            for label, value in (
+                ("claimed by ", item.claimant),
+                ("where: ", item.where),
+                ("when: ", item.when),
+            )
+            if value
+        ]
+        lines.append("• " + head + (" — " + "; ".join(details) if details else ""))
+        if item.sentence:
+            lines.append("  “" + _esc(_cut(item.sentence), html_mode) + "”")
+    elif item.kind == "quote":
+        lines.append(
+            "• " + bold((item.claimant or "Someone") + ":") + " “" + _esc(_cut(item.text), html_mode) + "”"
+        )
+    else:
+        lines.append("• “" + _esc(_cut(item.text), html_mode) + "”")
+        details = [
+            label + _esc(_cut(v, 200), html_mode)
+            for label, v in (("where: ", item.where), ("when: ", item.when))
+            if v
+        ]
+        if details:
+            lines.append("  " + "; ".join(details))
+    lines.append("  — " + _cite(item, html_mode))
+    return "\n".join(lines)
+
+
+def _render(answer: Answer, *, html_mode: bool) -> str:
+    if not answer.found:
+        scope = "this article" if answer.scoped else "what this chat has read"
+        head = f"Not in {scope}."
+        text = (f"<b>{head}</b>" if html_mode else head) + "\n" + _esc(HINT_TEXT, html_mode)
+        return text
+    head = "From this article:" if answer.scoped else "From what this chat has read:"
+    parts = [f"<b>{head}</b>" if html_mode else head]
+    for item in answer.items:
+        block = _render_item(item, html_mode)
+        if len("\n\n".join([*parts, block])) > MAX_MESSAGE:
+            break
+        parts.append(block)
+    return "\n\n".join(parts)

@@ -1,0 +1,177 @@
+"""Chat-scoped look-ups for /ask: BM25 sentence candidates with their article's source, the figures and
+quotes inside given sentences, and quotes by a speaker key. Every query filters on `chat_id` and
+optionally one article, so an answer can never reach another chat's history.
+
+Kept apart from storage/search.py and storage/facts.py (which it does not change): /ask needs the
+source of each hit (channel of a forwarded post, dates) and an article scope those queries lack.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from storage.articles import check_limit
+from storage.chats import check_chat_id
+from storage.clock import from_db
+from storage.database import Database
+from storage.keys import fold
+from storage.search import fts_query
+from summarize.model import Category, Figure, SpeechKind, Statement
+
+_ARTICLE = (
+    "a.id AS a_id, a.title AS a_title, a.url AS a_url, a.forward_title AS a_channel,"
+    " a.forward_username AS a_username, a.received_at AS a_received, a.published_at AS a_published"
+)
+_MAX_KEYS = 400  # sentences per facts query (SQLite's default limit is 32766 bound variables)
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """Where a hit comes from: enough to cite it."""
+
+    article_id: int
+    title: str | None
+    url: str | None
+    channel: str | None  # title (or @username) of the channel a forwarded post came from
+    received_at: datetime
+    published: str | None
+
+
+@dataclass(frozen=True)
+class SentenceMatch:
+    article: ArticleRef
+    sentence: int
+    text: str
+    bm25: float  # SQLite's bm25() negated: higher is better
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    article: ArticleRef
+    statement: Statement
+    sentence_text: str
+
+
+def _article(row: sqlite3.Row) -> ArticleRef:
+    channel = row["a_channel"] or (f"@{row['a_username']}" if row["a_username"] else None)
+    return ArticleRef(
+        article_id=row["a_id"],
+        title=row["a_title"],
+        url=row["a_url"],
+        channel=channel,
+        received_at=from_db(row["a_received"]),
+        published=row["a_published"],
+    )
+
+
+def _scope(chat_id: int, article_id: int | None, alias: str) -> tuple[str, list[Any]]:
+    where = f"{alias}.chat_id = ?"
+    params: list[Any] = [check_chat_id(chat_id)]
+    if article_id is not None:
+        where += f" AND {alias}.article_id = ?"
+        params.append(article_id)
+    return where, params
+
+
+async def sentence_matches(
+    db: Database, chat_id: int, words: Sequence[str], *, article_id: int | None = None, limit: int = 40
+) -> list[SentenceMatch]:
+    """The chat's sentences holding any of `words`, best BM25 first (words are stemmed by the index)."""
+    match = fts_query(" ".join(words))
+    if match is None:
+        return []
+    where, params = _scope(chat_id, article_id, "s")
+    async with db._conns.reading() as conn:
+        rows = await conn.execute_fetchall(
+            f"""
+            SELECT s.position, substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text,
+                   bm25(sentences_fts) AS rank_value, {_ARTICLE}
+            FROM sentences_fts
+            JOIN sentences AS s ON s.id = sentences_fts.rowid
+            JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
+            WHERE sentences_fts MATCH ? AND {where}
+            ORDER BY rank_value, a.received_at DESC, s.article_id DESC, s.position
+            LIMIT ?
+            """,
+            (match, *params, check_limit(limit)),
+        )
+    return [
+        SentenceMatch(_article(row), row["position"], row["sentence_text"], -float(row["rank_value"]))
+        for row in rows
+    ]
+
+
+def _figure(row: sqlite3.Row) -> Figure:
+    return Figure(
+        value=row["value"],
+        number=row["number"],
+        low=row["low"],
+        high=row["high"],
+        qualifier=row["qualifier"],
+        unit=row["unit"],
+        category=cast(Category, row["category"]),
+        counts=row["counts"],
+        claimed_by=row["claimed_by"],
+        where=row["place"],
+        when=row["time_text"],
+        sentence=row["sentence"],
+    )
+
+
+def _statement(row: sqlite3.Row) -> Statement:
+    return Statement(
+        speaker=row["speaker"],
+        kind=cast(SpeechKind, row["kind"]),
+        quote=row["quote"],
+        sentence=row["sentence"],
+    )
+
+
+async def facts_in_sentences(
+    db: Database, chat_id: int, keys: Sequence[tuple[int, int]]
+) -> tuple[dict[tuple[int, int], list[Figure]], dict[tuple[int, int], list[Statement]]]:
+    """The figures and the quotes of the chat's sentences `keys` ((article_id, sentence) pairs)."""
+    check_chat_id(chat_id)
+    figures: dict[tuple[int, int], list[Figure]] = {}
+    quotes: dict[tuple[int, int], list[Statement]] = {}
+    unique = list(dict.fromkeys(keys))
+    async with db._conns.reading() as conn:
+        for start in range(0, len(unique), _MAX_KEYS):
+            chunk = unique[start : start + _MAX_KEYS]
+            values = ", ".join("(?, ?)" for _ in chunk)
+            flat = [item for key in chunk for item in key]
+            for table, target, build in (("figures", figures, _figure), ("quotes", quotes, _statement)):
+                rows = await conn.execute_fetchall(
+                    f"SELECT * FROM {table} WHERE chat_id = ? AND (article_id, sentence) IN (VALUES {values})"
+                    " ORDER BY article_id, position",
+                    (chat_id, *flat),
+                )
+                for row in rows:
+                    target.setdefault((row["article_id"], row["sentence"]), []).append(build(row))  # type: ignore[operator]
+    return figures, quotes
+
+
+async def quotes_by_speaker(
+    db: Database, chat_id: int, key: str, *, article_id: int | None = None, limit: int = 200
+) -> list[QuoteMatch]:
+    """Quotes whose speaker holds `key` (case-insensitive substring), newest article first."""
+    where, params = _scope(chat_id, article_id, "q")
+    async with db._conns.reading() as conn:
+        rows = await conn.execute_fetchall(
+            f"""
+            SELECT q.speaker, q.kind, q.quote, q.sentence,
+                   substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text, {_ARTICLE}
+            FROM quotes AS q
+            JOIN articles AS a ON a.id = q.article_id AND a.chat_id = q.chat_id
+            JOIN sentences AS s ON s.article_id = q.article_id AND s.position = q.sentence
+            WHERE {where} AND instr(q.speaker_key, ?) > 0
+            ORDER BY a.received_at DESC, q.article_id DESC, q.position
+            LIMIT ?
+            """,
+            (*params, fold(key), check_limit(limit)),
+        )
+    return [QuoteMatch(_article(row), _statement(row), row["sentence_text"]) for row in rows]

@@ -1,0 +1,284 @@
+"""What a reader's question asks for: its type, the words an answer must hold, a speaker, category hints.
+
+Pure Python on purpose (no spaCy): questions are short and formulaic, the small model parses questions
+poorly (it is trained on declarative news text), and a rule-based analysis costs microseconds, so the bot
+runs it on the event loop instead of a round trip to the NLP pool. Words are compared as Porter stems,
+the same stemmer the SQLite FTS5 index uses, so "killed" in a question meets "kill" in the index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from nltk.stem.porter import PorterStemmer
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from summarize.model import Category
+
+QuestionKind = Literal["how_many", "who_said", "where", "when", "other"]
+
+_SAY_VERBS = (
+    r"say|said|says|tell|told|claim|claimed|claims|state|stated|announce|announced|warn|warned|report|"
+    r"reported|add|added|insist|insisted|confirm|confirmed|deny|denied|admit|admitted|mean|think|promise|"
+    r"promised|vow|vowed|describe|described|write|wrote|tweet|tweeted|comment|commented"
+)
+_WHAT_DID_X_SAY = re.compile(
+    rf"^\s*what\s+(?:did|does|do|has|have|had|will|would|is|was)\s+(?P<name>.+?)\s+(?:{_SAY_VERBS})\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_X_SAID_WHAT = re.compile(
+    rf"^\s*(?:and\s+)?(?:what\s+about\s+)?(?P<name>.+?)\s+(?:{_SAY_VERBS})\s+what\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_QUOTES_OF_X = re.compile(
+    r"^\s*(?:any\s+|the\s+)?(?:quotes?|statements?|comments?|words?|remarks?)\s+(?:from|by|of)\s+(?P<name>.+?)"
+    r"(?:\s+(?:about|on|regarding)\b(?P<rest>.*))?\??\s*$",
+    re.IGNORECASE,
+)
+_X_POSITION = re.compile(
+    r"^\s*what\s+(?:is|was|were|are)\s+(?P<name>.+?)['’]s?\s+"
+    r"(?:position|view|stance|statement|response|reaction|comment|message|words)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SAY_VERBS})\b", re.IGNORECASE)
+_HOW_MANY = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much|long|far|large|big)|what\s+(?:is|was|were|are)\s+the\s+"
+    r"(?:number|death\s+toll|toll|total|size|cost|amount)|what\s+number)\b|\b(?:death\s+toll|number\s+of)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:when|since\s+when|what\s+(?:day|date|time|year|month)|on\s+which\s+day)\b",
+    re.IGNORECASE,
+)
+_WHERE = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:where|(?:in|at|near)\s+which\s+\w+|which\s+(?:city|town|village|region|"
+    r"country|area|province|district)|what\s+(?:place|city|town|village|region|country|area))\b",
+    re.IGNORECASE,
+)
+_TITLES = {
+    "president", "prime", "minister", "chancellor", "secretary", "general", "gen", "gen.", "mr", "mr.", "mrs",
+    "mrs.", "ms", "ms.", "dr", "dr.", "king", "queen", "chief", "leader", "spokesman", "spokeswoman", "foreign",
+    "defence", "defense", "sir", "lt", "lt.", "col", "col.", "commander", "ambassador", "envoy", "the",
+    "former", "deputy", "vice", "pope", "sheikh", "emir", "colonel", "lieutenant", "senator", "rep.",
+}  # fmt: skip
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_QUESTION_WORDS = {
+    "how", "many", "much", "long", "far", "large", "big", "what", "which", "who", "whom", "whose", "where",
+    "when", "why", "did", "does", "do", "say", "said", "says", "tell", "told", "number", "total", "according",
+    "exactly", "really", "actually", "reportedly", "claim", "claimed", "claims", "report", "reported", "happen",
+    "happened", "place", "time", "day", "date", "year", "month", "about", "stated", "state", "announce",
+    "announced", "quote", "quotes", "statement", "statements", "comment", "comments", "think", "mean",
+}  # fmt: skip
+# Words a question uses to name what is counted that carry little of its meaning on their own.
+_GENERIC = {
+    "people",
+    "persons",
+    "person",
+    "amount",
+    "figure",
+    "figures",
+    "estimate",
+    "estimated",
+    "toll",
+    "so",
+    "far",
+}
+
+# What a word in a question may meet in an answer (one-way: "casualties" is met by "killed", not back).
+_RELATED_WORDS: dict[str, tuple[str, ...]] = {
+    "killed": ("kill", "killing", "dead", "death", "deaths", "died", "die", "slain", "toll", "fatalities"),
+    "dead": ("killed", "kill", "death", "deaths", "died", "slain", "toll", "fatalities"),
+    "died": ("killed", "dead", "death", "deaths", "slain", "toll", "fatalities"),
+    "deaths": ("killed", "dead", "died", "slain", "toll", "fatalities"),
+    "wounded": ("injured", "injuries", "hurt", "wounding"),
+    "injured": ("wounded", "injuries", "hurt"),
+    "casualties": ("killed", "dead", "died", "deaths", "wounded", "injured", "losses", "toll"),
+    "losses": ("casualties", "killed", "dead", "wounded", "lost"),
+    "soldiers": ("troops", "servicemen", "fighters", "personnel"),
+    "troops": ("soldiers", "servicemen", "forces", "personnel"),
+    "fighters": ("militants", "soldiers", "combatants"),
+    "militants": ("fighters", "insurgents", "jihadists"),
+    "sent": ("send", "deployed", "deploy", "dispatched"),
+    "send": ("sent", "deployed", "deploy", "dispatched"),
+    "deployed": ("sent", "send", "dispatched"),
+    "meet": ("meeting", "met", "talks"),
+    "met": ("meet", "meeting", "talks"),
+    "control": ("controls", "controlled", "holds", "held"),
+    "hold": ("holds", "held", "control", "controls"),
+    "territory": ("square", "kilometers", "kilometres", "km", "miles", "land", "area"),
+    "displaced": ("fled", "flee", "refugees", "evacuated", "homeless"),
+    "refugees": ("displaced", "fled", "refugee"),
+    "captured": ("seized", "taken", "prisoners", "captive"),
+    "cost": ("worth", "dollars", "euros", "pounds", "billion", "million", "funding", "aid"),
+    "money": ("dollars", "euros", "pounds", "billion", "million", "funding", "aid", "worth"),
+    "civilians": ("civilian", "residents", "people"),
+    "children": ("child", "kids", "minors"),
+    "strikes": ("airstrikes", "strike", "raids", "bombing"),
+    "airstrikes": ("strikes", "strike", "raids", "bombing"),
+    "arrested": ("detained", "held", "charged"),
+    "charged": ("accused", "indicted"),
+}
+# Verbs of war news whose past forms do not end in -ed; "How many were captured/shot/sent?" turns on them.
+_EVENT_WORDS = {
+    "sent", "send", "shot", "hit", "lost", "taken", "held", "fled", "flee", "dead", "died", "killed", "wounded",
+    "injured", "captured", "destroyed", "downed", "struck", "seized", "freed", "released", "arrested",
+    "evacuated", "displaced", "deployed", "executed", "kidnapped", "abducted", "missing", "launched", "fired",
+}  # fmt: skip
+# Words that point at a figure category (Figure.category values).
+_CATEGORY_WORDS: dict[str, tuple[Category, ...]] = {
+    "killed": ("killed", "casualties"), "dead": ("killed", "casualties"), "died": ("killed", "casualties"),
+    "deaths": ("killed", "casualties"), "death": ("killed", "casualties"), "toll": ("killed", "casualties"),
+    "wounded": ("wounded", "casualties"), "injured": ("wounded", "casualties"),
+    "casualties": ("casualties", "killed", "wounded"), "losses": ("casualties", "killed", "wounded"),
+    "troops": ("troops",), "soldiers": ("troops",), "fighters": ("troops",), "forces": ("troops",), "territory": ("territory",), "land": ("territory",),
+    "area": ("territory",), "money": ("money",), "cost": ("money",), "aid": ("money",), "funding": ("money",),
+    "dollars": ("money",), "displaced": ("displaced",), "refugees": ("displaced",), "fled": ("displaced",),
+    "tanks": ("equipment",), "drones": ("equipment",), "missiles": ("equipment",), "vehicles": ("equipment",),
+    "weapons": ("equipment",), "aircraft": ("equipment",),
+}  # fmt: skip
+
+# spaCy's list minus words that carry meaning in war news ("front line", "back", "three", "fifty").
+_STOP = frozenset(STOP_WORDS) - {
+    "front", "back", "side", "bottom", "top", "call", "show", "give", "part", "full", "empty", "move", "former",
+    "serious", "first", "third", "last", "hundred", "name", "keep", "take", "made", "make",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "forty", "fifty", "sixty",
+}  # fmt: skip
+
+_stemmer = PorterStemmer()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Porter stem of a lower-cased word ("killed" → "kill"); cached, answers stem many sentences."""
+    return _stemmer.stem(word.lower().replace("’", "'").removesuffix("'s"))
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (letters and digits, keeping inner hyphens and apostrophes), as written."""
+    return _WORD.findall(text)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word of the question and the stems an answer may hold for it."""
+
+    word: str  # lower-cased, as written in the question
+    stems: tuple[str, ...]  # its own stem first, then the stems of related words
+    weight: float  # 2 for a name, 1 for a content word, 0.5 for a generic one
+    is_name: bool
+    is_event: bool = False  # what happened ("killed", "captured"): an answer must hold one of these
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: QuestionKind
+    terms: tuple[Term, ...]  # content words, speaker excluded for "what did X say"
+    names: tuple[str, ...]  # capitalised names in the question ("North Korean", "Kursk")
+    speaker: str | None  # who_said: the person or body asked about, titles and possessive kept as written
+    categories: tuple[Category, ...]  # figure categories the question points at (how_many)
+
+    @property
+    def search_words(self) -> tuple[str, ...]:
+        """Words for a full-text query: every term and its related words (FTS5 stems them itself)."""
+        found: list[str] = []
+        for term in self.terms:
+            for word in (term.word, *_RELATED_WORDS.get(term.word, ())):
+                if word not in found:
+                    found.append(word)
+        return tuple(found)
+
+
+def _names(text: str) -> list[str]:
+    """Runs of capitalised words not at the start of the question (a lower-case question has none)."""
+    names: list[str] = []
+    current: list[str] = []
+    tokens = words(text)
+    for index, token in enumerate(tokens):
+        bare = re.sub(r"['’]s$", "", token)
+        capital = bare[:1].isupper() and (index > 0 or bare.lower() not in _QUESTION_WORDS | _STOP)
+        if capital and bare.lower() not in _STOP:
+            current.append(bare)
+            if bare != token:  # "Kiev's" ends a name
+                names.append(" ".join(current))
+                current = []
+        elif current:
+            names.append(" ".join(current))
+            current = []
+    if current:
+        names.append(" ".join(current))
+    return names
+
+
+def speaker_key(speaker: str) -> str:
+    """The word that identifies a speaker across name forms: the last word after titles and possessives
+    ("President Volodymyr Zelensky" → "zelensky", "Ukraine's military intelligence" → "intelligence")."""
+    tokens = [re.sub(r"['’]s$", "", t).lower() for t in words(speaker)]
+    tokens = [t for t in tokens if t not in _TITLES] or tokens
+    return tokens[-1] if tokens else ""
+
+
+def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
+    name_words = {w.lower() for name in names for w in words(name)}
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for token in words(text):
+        word = re.sub(r"['’]s$", "", token).lower()
+        if word in seen or word in exclude or word in _STOP or word in _QUESTION_WORDS or len(word) < 2:
+            continue
+        seen.add(word)
+        related = tuple(stem(w) for w in _RELATED_WORDS.get(word, ()))
+        is_name = word in name_words
+        weight = 2.0 if is_name else 0.5 if word in _GENERIC else 1.0
+        is_event = not is_name and (word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4))
+        terms.append(Term(word, (stem(word), *related), weight, is_name, is_event))
+    return tuple(terms)
+
+
+def _speaker_form(text: str) -> tuple[str, str] | None:
+    for pattern in (_WHAT_DID_X_SAY, _X_POSITION, _QUOTES_OF_X, _X_SAID_WHAT):
+        match = pattern.match(text)
+        if match:
+            name = match.group("name").strip(" ,?")
+            if name and name.lower() not in {"they", "he", "she", "it", "you", "we", "i", "people"}:
+                return name, match.group("rest") or ""
+    return None
+
+
+def analyze_question(text: str) -> Question:
+    """Classify a question and pick out what an answer must contain."""
+    text = " ".join(text.split())
+    names = _names(text)
+    speaker_form = _speaker_form(text)
+    categories: list[Category] = []
+    if speaker_form is not None:
+        kind: QuestionKind = "who_said"
+        speaker, rest = speaker_form
+        terms = _terms(rest, names, exclude=set())
+        names = [n for n in names if n.lower() not in speaker.lower()]
+        return Question(text, kind, terms, tuple(names), speaker, ())
+    if _WHO_SAID.match(text):
+        kind = "who_said"
+    elif _HOW_MANY.search(text):
+        kind = "how_many"
+    elif _WHEN.match(text):
+        kind = "when"
+    elif _WHERE.match(text):
+        kind = "where"
+    else:
+        kind = "other"
+    terms = _terms(text, names, exclude=set())
+    if kind == "how_many":
+        for term in terms:
+            for category in _CATEGORY_WORDS.get(term.word, ()):
+                if category not in categories:
+                    categories.append(category)
+        if {"killed", "wounded", "casualties"} & set(categories):  # "soldiers killed" counts the dead
+            categories = [c for c in categories if c != "troops"]
+        if re.match(r"^\s*how\s+long\b", text, re.IGNORECASE):
+            categories = ["time"]
+    return Question(text, kind, terms, tuple(names), None, tuple(categories))
