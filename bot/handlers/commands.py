@@ -1,0 +1,102 @@
+"""/start, /help, /history, and the pointer to /help for commands nobody registered."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.handlers.common import send_html, send_reply
+from bot.render import chunk, e, history_reply
+from bot.services import CommandSpec, services
+
+HISTORY_DEFAULT = 10
+HISTORY_MAX = 50
+
+COMMANDS = [
+    ("start", "What this bot does", "/start"),
+    ("help", "How to use it, with examples", "/help"),
+    ("history", "Recent articles in this chat", "/history 5"),
+]
+
+WELCOME = (
+    "<b>conflictbrief</b> turns war and conflict news into a faithful brief: the key sentences, the figures "
+    "(with who claims them, where and when) and who said what.\n\n"
+    "Send me a link to an article, paste its text, or forward a post from a news channel. "
+    "Everything quoted is copied word for word from the article.\n\n"
+    "/help lists the commands."
+)
+
+INPUTS = (
+    "<b>What you can send</b>\n"
+    "• a link: https://example.com/news/article (up to a few links in one message)\n"
+    "• the article's text, pasted (a few paragraphs at least)\n"
+    "• a post forwarded from a news channel (its text, or the article it links to)\n"
+    "• a photo or video whose caption holds the story\n"
+    "• a .txt or .html file of the article"
+)
+
+
+def help_text(commands: tuple[CommandSpec, ...]) -> list[str]:
+    blocks = [INPUTS, "\n<b>Commands</b>"]
+    for spec in commands:
+        example = (
+            f" — e.g. <code>{e(spec.example)}</code>"
+            if spec.example and spec.example != f"/{spec.name}"
+            else ""
+        )
+        blocks.append(f"/{e(spec.name)} — {e(spec.description)}{example}")
+    return chunk(blocks)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    services(context).db  # noqa: B018 - fail early (and politely, via the error handler) if not started
+    await send_html(context.bot, update.effective_chat.id, WELCOME)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    for text in help_text(services(context).commands):
+        await send_html(context.bot, update.effective_chat.id, text)
+
+
+def parse_count(args: list[str], *, default: int, maximum: int) -> int | None:
+    """`[N]` as an int in 1..maximum; None when the arguments are not that."""
+    if not args:
+        return default
+    if len(args) == 1 and args[0].isdigit() and 1 <= int(args[0]) <= maximum:
+        return int(args[0])
+    return None
+
+
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id = update.effective_chat.id
+    count = parse_count(context.args or [], default=HISTORY_DEFAULT, maximum=HISTORY_MAX)
+    if count is None:
+        await send_html(
+            context.bot,
+            chat_id,
+            f"Use /history for the last {HISTORY_DEFAULT} articles, or /history N with N from 1 to {HISTORY_MAX}, "
+            "e.g. <code>/history 5</code>.",
+        )
+        return
+    entries = await services(context).db.articles.recent(chat_id, count)
+    await send_reply(context.bot, chat_id, history_reply(entries))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    word = (message.text or "").split()[0] if message and message.text else "that command"
+    await send_html(
+        context.bot,
+        update.effective_chat.id,
+        f"I don't know {e(word)}. Send /help for the list of commands and examples.",
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("history", history))
+
+
+def register_last(application: Application) -> None:
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
