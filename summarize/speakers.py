@@ -12,6 +12,7 @@ are resolved in summarize/mentions.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,7 @@ class _Quotes:
                     self.words[k] += token.is_alpha
                     self.verbs[k] += token.pos_ in ("VERB", "AUX") and token.is_alpha
         self.doc = doc
+        self._stops: list[int] | None = None
         self._first = [len(doc)] * len(self.spans)
         self._last = [0] * len(self.spans)
         for token in doc:
@@ -120,6 +122,17 @@ class _Quotes:
             if k >= 0 and k not in found and self.spans[k].start < self.spans[k].end:
                 found.append(k)
         return found
+
+    def stops(self) -> list[int]:
+        """Sentence-final marks outside quotes ('decision. "This ...'): reported content never crosses one."""
+        if self._stops is None:
+            doc = self.doc
+            self._stops = [
+                t.i
+                for t in doc
+                if t.text in _TERMINAL_MARKS and not self.inside(t) and (t.whitespace_ or t.i + 1 == len(doc))
+            ]
+        return self._stops
 
     def first_token(self, k: int) -> int:
         """Index of the first content token of quote k."""
@@ -236,6 +249,23 @@ def _parenthetical(cue: Token, clause: tuple[int, int]) -> _Piece | None:
     return _Piece(*best) if _words(doc, *best) >= 3 else None
 
 
+def _clip(piece: _Piece, cue: int, stops: Sequence[int]) -> _Piece | None:
+    """Keep reported content within the cue's sentence: a parse may hang the next sentence on the cue."""
+    if piece.quote is not None:
+        return piece
+    start, end = piece.start, piece.end
+    for stop in stops:
+        if cue < stop < start or end <= stop < cue:
+            return None  # the whole piece is another sentence
+        if start <= stop < end - 1:
+            if stop < cue:
+                start = stop + 1
+            else:
+                end = stop + 1
+                break
+    return _Piece(start, end)
+
+
 def _pieces(cue: Token, written: Mention, quotes: _Quotes, is_cue) -> list[_Piece]:
     doc = cue.doc
     pieces = [_Piece(h.left_edge.i, h.right_edge.i + 1) for h in _content_heads(cue, is_cue)]
@@ -253,6 +283,7 @@ def _pieces(cue: Token, written: Mention, quotes: _Quotes, is_cue) -> list[_Piec
         k = quotes.of_token[after]
         if quotes.spans[k].open == doc[after].idx:
             pieces.append(_Piece(clause_end, clause_end, k))
+    pieces = [c for c in (_clip(p, cue.i, quotes.stops()) for p in pieces) if c is not None]
     # the content never holds its own cue or speaker ("GOP nominee Donald Trump ... said")
     return [
         p
@@ -310,11 +341,13 @@ def _trim(parsed: Parsed, start: int, end: int, quotes: _Quotes) -> tuple[int, i
     # a trailing non-restrictive relative clause is the writer's background: ", where Ukraine has ..."
     for i in range(start + 1, end - 1):
         tail = doc[i + 1]
-        if (
-            doc[i].text == ","
-            and tail.lower_ in _TAIL_STARTS
-            and (tail.head.right_edge.i >= end - 2 or tail.head.dep_ in ("relcl", "advmod"))
-        ):
+        if doc[i].text != "," or tail.lower_ not in _TAIL_STARTS:
+            continue
+        clause = tail  # the largest constituent that starts at the tail word
+        while clause.head is not clause and clause.head.left_edge.i == tail.i:
+            clause = clause.head
+        after = clause.right_edge.i + 1
+        if not (after + 1 < end and doc[after].text == ","):  # not an insertion the content goes on after
             end = i
             break
     while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
@@ -483,37 +516,38 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
 
 
 def _continue_quotes(parsed: Parsed, quotes: _Quotes, used: set[int], found: list[Attribution], add) -> None:
-    """A quote standing alone right after a sentence with a statement goes on with the same speaker:
-    '"This is spectacular," said Chris Low. "The market reaction is ..."'. A quote whose own sentence has
-    a speech verb is left alone (its cue did not resolve, so neither do we)."""
-    doc = parsed.doc
-    by_sentence: dict[int, Attribution] = {}
-    for attribution in found:
-        by_sentence[parsed.sentence_index(attribution.cue)] = attribution
+    """A quote standing alone right after a statement goes on with the same speaker:
+    '"This is spectacular," said Chris Low. "The market reaction is ..."'. At most one short sentence
+    may stand between them ('..., a spokeswoman said, speaking on condition of anonymity. "..."'). A quote
+    whose own sentence has a speech verb is left alone (its cue did not resolve, so neither do we)."""
+    doc, text = parsed.doc, parsed.text
     for k, span in enumerate(quotes.spans):
         if k in used or quotes.words[k] < 2 or quotes.title_like(k):
             continue
         opening = quotes.first_token(k) - 1
         before = _skip(doc, opening - 1, -1, set())
-        if before >= 0 and not (
-            doc[before].is_sent_end or doc[before].text in _TERMINAL_MARKS or doc[before].is_quote
-        ):
+        if before >= 0 and not (doc[before].text in _TERMINAL_MARKS or doc[before].is_quote):
             continue  # the quote does not start a sentence
-        here = parsed.sentence_index(max(opening, 0))
-        last = parsed.sentence_index(quotes.last_token(k))
-        tail_end = parsed.sentences[last].end if last < len(parsed.sentences) else len(doc)
-        tail = range(quotes.last_token(k) + 1, tail_end)
-        if any(_is_cue(doc[i]) and not quotes.inside(doc[i]) for i in tail):
+        last = quotes.last_token(k)
+        tail_end = next((stop for stop in quotes.stops() if stop > last), len(doc))
+        if text[span.start : span.end].rstrip()[-1:] in _TERMINAL_MARKS:
+            tail_end = last + 1  # '... coming again."': the quote ends its sentence, no cue can follow
+        newline = next((i for i in range(last + 1, tail_end) if "\n" in doc[i].text), tail_end)
+        tail_end = min(tail_end, newline)
+        if any(_is_cue(doc[i]) and not quotes.inside(doc[i]) for i in range(last + 1, tail_end)):
             continue
-        previous = by_sentence.get(here - 1)
-        if previous is None:
+        earlier = [a for a in found if a.content_end <= span.open and doc[a.cue].idx < span.open]
+        if not earlier:
+            continue
+        previous = max(earlier, key=lambda a: (max(a.content_end, doc[a.cue].idx), a.content_start))
+        gap = text[max(previous.content_end, doc[previous.cue].idx) : span.open]
+        if len(re.findall(r"\w+", gap)) > 20 or len(re.findall(r"[.!?](?:\s|$)", gap)) > 1:
             continue
         written = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
         if written is None:
             continue
         add(written, previous.speaker, previous.cue, "direct", _quote_chars(parsed, span))
         used.add(k)
-        by_sentence[last] = found[-1]
 
 
 def extract_speakers(
