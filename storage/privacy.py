@@ -30,6 +30,21 @@ class Privacy:
                     await conn.execute(f"SELECT count(*) FROM {table} WHERE chat_id = ?", (chat_id,))
                 ).fetchone()
                 counts.append(int(row[0]) if row else 0)
+            # Table by table rather than by cascade alone: the same result, several times faster, and
+            # the writer is held for less time. Index rows go first, while their text is still there.
+            await conn.execute(
+                "INSERT INTO sentences_fts (sentences_fts, rowid, text) SELECT 'delete', t.id, t.text"
+                " FROM sentence_text AS t JOIN sentences AS s ON s.id = t.id"
+                " WHERE s.article_id IN (SELECT id FROM articles WHERE chat_id = ?)",
+                (chat_id,),
+            )
+            for table in ("sentences", "quotes", "figures", "briefs"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM articles WHERE chat_id = ?)",
+                    (chat_id,),
+                )
+            for table in ("articles", "subscriptions", "digests"):
+                await conn.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
             cursor = await conn.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
             existed = cursor.rowcount > 0
             await drop_orphan_feeds(conn)
