@@ -16,7 +16,6 @@ from typing import Literal
 
 from storage.ask_queries import (
     ArticleRef,
-    QuoteMatch,
     SentenceMatch,
     facts_in_sentences,
     quotes_by_speaker,
@@ -25,7 +24,15 @@ from storage.ask_queries import (
 from storage.database import Database
 from storage.keys import fold
 from summarize.model import Figure
-from summarize.question import Question, QuestionKind, analyze_question, speaker_key, stem, words
+from summarize.question import (
+    Question,
+    QuestionKind,
+    analyze_question,
+    same_speaker,
+    speaker_key,
+    stem,
+    words,
+)
 
 ANSWER_THRESHOLD = 0.7  # chosen by measurement: see docs/notes/ask.md and `make eval`
 CLAIM_MARGIN = 0.15  # claims this close to the best are shown side by side
@@ -194,7 +201,10 @@ async def _how_many(
             context = " ".join(
                 x or "" for x in (match.text, figure.counts, figure.claimed_by, figure.where, figure.when)
             )
-            score = coverage(question, context, title=match.article.title)
+            # What the figure counts must fit too: "six villages" in a sentence about evacuated residents
+            # does not answer "how many residents were evacuated".
+            counted = coverage(question, figure.counts) if figure.counts else 0.5
+            score = 0.75 * coverage(question, context, title=match.article.title) + 0.25 * counted
             if question.categories and figure.category not in question.categories:
                 score *= 0.85 if figure.category == "other" else 0.6
             elif not question.categories and figure.category == "time":
@@ -228,21 +238,13 @@ async def _who_said(
     key = speaker_key(question.speaker)
     if not key:
         return []
-    wanted = {w.lower() for w in words(question.speaker)} - {"the"}
     rows = [
         row
         for row in await quotes_by_speaker(db, chat_id, key, article_id=article_id)
-        if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", fold(row.statement.speaker))
+        if same_speaker(question.speaker, row.statement.speaker)
     ]
     if not rows:
         return await _speaker_sentences(db, chat_id, question, key, article_id)
-
-    def speaker_match(row: QuoteMatch) -> float:
-        said_by = {w.lower().removesuffix("'s").removesuffix("’s") for w in words(row.statement.speaker)}
-        return len({w.removesuffix("'s").removesuffix("’s") for w in wanted} & said_by) / max(1, len(wanted))
-
-    best_speaker = max(speaker_match(row) for row in rows)
-    rows = [row for row in rows if speaker_match(row) == best_speaker]
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for row in rows:
         # No topic: every quote of that speaker answers. With one: how well the quote's sentence holds it.

@@ -62,7 +62,7 @@ _TITLES = {
     "president", "prime", "minister", "chancellor", "secretary", "general", "gen", "gen.", "mr", "mr.", "mrs",
     "mrs.", "ms", "ms.", "dr", "dr.", "king", "queen", "chief", "leader", "spokesman", "spokeswoman", "foreign",
     "defence", "defense", "sir", "lt", "lt.", "col", "col.", "commander", "ambassador", "envoy", "the",
-    "former", "deputy", "vice", "pope", "sheikh", "emir", "colonel", "lieutenant", "senator", "rep.",
+    "former", "deputy", "vice", "governor", "mayor", "regional", "spokesperson", "head", "pope", "sheikh", "emir", "colonel", "lieutenant", "senator", "rep.",
 }  # fmt: skip
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _QUESTION_WORDS = {
@@ -146,7 +146,7 @@ _STOP = frozenset(STOP_WORDS) - {
     "serious", "first", "third", "last", "hundred", "name", "keep", "take", "made", "make",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "fifteen", "twenty", "forty", "fifty", "sixty",
-}  # fmt: skip
+} | {"near", "outside", "inside", "ago", "per", "via", "amid", "despite", "including", "currently", "now", "yet"}  # fmt: skip
 
 _stemmer = PorterStemmer()
 
@@ -214,12 +214,24 @@ def _names(text: str) -> list[str]:
     return names
 
 
+def name_words(speaker: str) -> tuple[str, ...]:
+    """A speaker's words without titles and possessives, lower-cased ("President Zelensky" → zelensky)."""
+    tokens = [re.sub(r"['’]s$", "", t).lower() for t in words(speaker)]
+    return tuple(t for t in tokens if t not in _TITLES) or tuple(tokens)
+
+
 def speaker_key(speaker: str) -> str:
     """The word that identifies a speaker across name forms: the last word after titles and possessives
     ("President Volodymyr Zelensky" → "zelensky", "Ukraine's military intelligence" → "intelligence")."""
-    tokens = [re.sub(r"['’]s$", "", t).lower() for t in words(speaker)]
-    tokens = [t for t in tokens if t not in _TITLES] or tokens
+    tokens = name_words(speaker)
     return tokens[-1] if tokens else ""
+
+
+def same_speaker(asked: str, stored: str) -> bool:
+    """Whether two name forms can be one speaker: one's words (titles aside) hold all of the other's.
+    "Zelensky" ~ "President Volodymyr Zelensky"; "US intelligence" ≁ "Ukraine's military intelligence"."""
+    a, b = set(name_words(asked)), set(name_words(stored))
+    return bool(a and b) and (a <= b or b <= a)
 
 
 def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
