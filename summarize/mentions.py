@@ -278,6 +278,12 @@ def _name_around(token: Token) -> str | None:
         for ent in doc.ents:
             if ent.start <= token.head.i < ent.end:
                 return ent.text
+    head = token.head
+    if token.dep_ == "compound" and head.pos_ == "PROPN" and head.i > token.i:
+        # "Defence Minister Rustem Umerov" without an entity from the small model: the names after the title
+        names = doc[token.i + 1 : head.i + 1]
+        if all(t.pos_ == "PROPN" and t.is_title for t in names):
+            return names.text
     for child in token.children:
         if child.dep_ == "appos" and child.ent_type_ in ("PERSON", "ORG"):
             return mention_of(child).span(doc).text
