@@ -36,6 +36,11 @@ class Database:
         self.digests = Digests(conns, defaults)
         self.privacy = Privacy(conns)
 
+    @property
+    def connections(self) -> Connections:
+        """For query modules inside `storage/` only: the shared writer lock and reader pool."""
+        return self._conns
+
     async def delete_chat(self, chat_id: int) -> DeletedChat:
         return await self.privacy.delete_chat(chat_id)
 

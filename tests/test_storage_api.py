@@ -145,6 +145,14 @@ async def test_repeat_by_url_or_by_text_is_stored_once_per_chat(db):
     repeat = await db.articles.add(1, source("text", 2), pasted)
     assert repeat.is_repeat and repeat.article_id == first.article_id
     assert await db.articles.count(1) == 1
+    # The bot can ask before running any NLP, with the same keys.
+    assert (
+        await db.articles.find_repeat(1, url="https://news.example.org/kharkiv-shelling") == first.article_id
+    )
+    assert await db.articles.find_repeat(1, text=pasted.text) == first.article_id
+    assert await db.articles.find_repeat(1, url="https://news.example.org/else", text=TALKS.text) is None
+    assert await db.articles.find_repeat(2, url=SHELLING.url, text=SHELLING.text) is None
+    assert await db.articles.find_repeat(1) is None
     # Another chat sending the same article is not a repeat: chats never see each other's history.
     other = await db.articles.add(2, source("url", 3), SHELLING)
     assert not other.is_repeat and other.article_id != first.article_id
