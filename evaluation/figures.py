@@ -359,7 +359,8 @@ def report(shared: Path) -> str:
         lines.append(f"peer skipped: {peer}")
     lines.append(
         "seed: value match ignores case/punctuation (same numeric words); claimant lenient on wording. "
-        "re3d: overlap of character spans; re3d also tags 'a'/'an' and words like 'wages' as Quantity/Money."
+        "re3d: overlap of character spans; re3d also tags 'a'/'an', 'wages', ages, ordinals, unit conversions "
+        "in brackets and 'the past 24 hours' as Quantity/Money, which conflictbrief leaves out by design."
     )
     return "\n".join(lines)
 

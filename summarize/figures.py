@@ -501,7 +501,10 @@ def format_figure(figure: Figure) -> str:
     if figure.counts:
         first = figure.counts.split()[0].lower()
         vague = figure.value.split()[-1].lower() in VAGUE_WORDS
-        joiner = " of " if (figure.unit or vague) and first not in PARTICIPLE_FORMS else " "
+        adjectival = "-" in figure.value.split()[-1]  # "a 30-day ceasefire"
+        joiner = (
+            " of " if (figure.unit or vague) and first not in PARTICIPLE_FORMS and not adjectival else " "
+        )
         text += joiner + figure.counts
     context = [part for part in (figure.claimed_by, _short_place(figure.where), figure.when) if part]
     return f"{text} ({'; '.join(context)})" if context else text
@@ -566,8 +569,12 @@ def _mentions(sentence: Span, dates: list[tuple[int, int]]) -> list[_Mention]:
             continue
         mention = _complete(doc, sentence, core)
         i = core[1] if mention is None else max(mention.end, i + 1)
-        if mention is not None and not _excluded(doc, sentence, mention, dates):
-            found.append(mention)
+        if mention is None or _excluded(doc, sentence, mention, dates):
+            continue
+        # "10 km (6 miles)": the converted amount in brackets is the same figure again
+        if found and doc[mention.start - 1].text == "(" and found[-1].end == mention.start - 1:
+            continue
+        found.append(mention)
     return found
 
 
@@ -863,6 +870,17 @@ def _excluded(doc: Doc, sentence: Span, m: _Mention, dates: list[tuple[int, int]
             before = first.head.i - 1
             if before >= 0 and _names_thing(doc[before]):  # "Resolutions 2254 and 2118"
                 return True
+    # "a five-storey building", "a three-way deal": the number is part of a compound modifier
+    if (
+        nxt is not None
+        and nxt.text == "-"
+        and not nxt.whitespace_
+        and m.unit is None
+        and m.end + 1 < len(doc)
+        and doc[m.end + 1].is_alpha
+        and doc[m.end + 1].lower_ not in ("plus", "odd")
+    ):
+        return True
     # coordinates, bearings and other technical readings: "33°47′N", "13° East", "575 B.C."
     if nxt is not None and (
         nxt.text[:1] in ("°", "′", "″") or nxt.lower_ in ("b.c.", "bc", "bce", "a.d.", "ad")
@@ -938,6 +956,11 @@ def _counted_noun(doc: Doc, m: _Mention) -> Token | None:
                         ):
                             continue
                         return objects[0]
+        currency = m.unit is not None and m.unit.kind == "currency"
+        if currency and m.end < len(doc) and doc[m.end].lower_ in ("in", "for"):  # "$1.2bn in equipment"
+            objects = [c for c in doc[m.end].children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")]
+            if objects:
+                return objects[0]
         if m.end < len(doc) and doc[m.end].lower_ == "of" and m.end + 1 < len(doc):
             for token in doc[m.end + 1 : m.end + 6]:
                 if token.head.i == m.end and token.pos_ in ("NOUN", "PROPN", "VERB"):
@@ -1111,6 +1134,11 @@ def _counts(doc: Doc, m: _Mention, noun: Token | None) -> tuple[str | None, list
         phrase = doc[tokens[0].i : tokens[-1].i + 1].text if len(tokens) <= 8 else noun.text
     role = _role_token(m, noun)
     verbs, role_name = _event_verbs(role)
+    if phrase is None and role_name == "oblique" and role.head.lower_ in ("at", "to"):
+        # "put the death toll at 150,000", "casualties rose to 300": the thing measured is the object/subject
+        measured = next((c for c in verbs[0].children if c.dep_ == "dobj"), None) or _subject(verbs[0])
+        if measured is not None and measured.pos_ in ("NOUN", "PROPN"):
+            phrase = re.sub(r"^(the|a|an)\s+", "", _phrase_text(measured), flags=re.IGNORECASE)
     if phrase is None and m.unit is not None and m.unit.kind == "time" and verbs:
         # "fighting has raged for nearly three weeks" -> "three weeks of fighting"
         subject = _subject(verbs[0])
@@ -1164,7 +1192,7 @@ def _category(m: _Mention, noun: Token | None, verbs: list[Token]) -> Category:
     # "the death toll rose to 30": the subject of the verb the figure completes
     for verb in verbs:
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and noun is None:
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj") and noun is None:
                 lemmas |= {t.lemma_.lower() for t in child.subtree}
     if noun_lemma in EQUIPMENT_WORDS or (
         noun_lemma == "system" and any(c.lower_ in _EQUIPMENT_COMPOUNDS for c in noun.children)
@@ -1459,6 +1487,8 @@ def _phrase_text_from(prep: Token) -> str:
     for token in prep.subtree:
         if token.dep_ in ("relcl", "acl", "advcl") and token.i != prep.i:
             drop |= {t.i for t in token.subtree}
+        elif token.dep_ == "appos" and any(t.ent_type_ == "PERSON" for t in token.subtree):
+            drop |= {t.i for t in token.subtree}  # "near Robotyne, a spokesperson, Andriy Kovalyov"
     kept = sorted(t.i for t in prep.subtree if t.i not in drop)
     end = kept[0]
     while end + 1 in kept:
