@@ -31,9 +31,12 @@ def check_brief(brief: Brief) -> None:
         if not (previous_end <= start <= end <= len(brief.text)):
             raise ValueError(f"sentence span ({start}, {end}) is out of order or outside the text")
         previous_end = end
-    for item in (*brief.summary, *brief.figures, *brief.speakers):
-        if not 0 <= item.sentence < brief.sentences:
-            raise ValueError(f"{type(item).__name__} points at sentence {item.sentence} of {brief.sentences}")
+    pointers = [("summary", s.sentence) for s in brief.summary] + [
+        ("figure", f.sentence) for f in brief.figures
+    ]
+    for kind, sentence in pointers + [("statement", s.sentence) for s in brief.speakers]:
+        if not 0 <= sentence < brief.sentences:
+            raise ValueError(f"a {kind} points at sentence {sentence} of {brief.sentences}")
 
 
 def _check_source(source: ArticleSource) -> None:

@@ -11,9 +11,11 @@ import asyncio
 import json
 import shutil
 import tempfile
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -57,6 +59,13 @@ DOCS = (
     _doc("KESTREL", "https://news.example.org/other", "Observers Kestrel", "Colonel Ash"),
     _doc("wombat", "https://news.example.org/wombat?utm_source=tg", "Observers Wombat", "Minister Cedar"),
 )
+T = TypeVar("T")
+
+
+def _url_key(brief: Brief) -> str | None:
+    return normalize_url(brief.url) if brief.url else None
+
+
 WORDS = ("kestrel", "marmot", "osprey", "wombat", "ceasefire", "colonel")
 
 
@@ -79,7 +88,7 @@ class ChatIsolation(RuleBasedStateMachine):
         self.all_ids: set[int] = set()
         self.items: dict[str, list[tuple[int, NewFeedItem, int]]] = {}  # feed url -> (id, item, minute)
 
-    def run(self, awaitable):
+    def run(self, awaitable: Awaitable[T]) -> T:
         return self.loop.run_until_complete(awaitable)
 
     def teardown(self) -> None:
@@ -99,12 +108,8 @@ class ChatIsolation(RuleBasedStateMachine):
     def add_article(self, chat: int, doc: int, minute: int) -> None:
         brief = DOCS[doc]
         model = self.chats[chat]
-        key = normalize_url(brief.url) if brief.url else None
-        by_url = [
-            i
-            for i, (d, _) in model.articles.items()
-            if key and DOCS[d].url and normalize_url(DOCS[d].url) == key
-        ]
+        key = _url_key(brief)
+        by_url = [i for i, (d, _) in model.articles.items() if key and _url_key(DOCS[d]) == key]
         by_text = [
             i
             for i, (d, _) in model.articles.items()
@@ -113,7 +118,7 @@ class ChatIsolation(RuleBasedStateMachine):
         result = self.run(
             self.db.articles.add(chat, ArticleSource(kind="url", received_at=at(minute)), brief)
         )
-        expected = (by_url or by_text or [None])[0]
+        expected = next(iter(by_url or by_text), None)
         if expected is None:
             assert not result.is_repeat and result.article_id not in self.all_ids
             model.articles[result.article_id] = (doc, minute)
@@ -153,7 +158,7 @@ class ChatIsolation(RuleBasedStateMachine):
             return  # nobody follows it, so the poller never sees it
         new = self.run(self.db.feeds.add_items(states[feed].id, picks, seen_at=at(minute)))
         known = self.items.setdefault(feed, [])
-        expected = []
+        expected: list[NewFeedItem] = []
         for item in picks:
             seen = [old for _, old, _ in known] + expected
             if not any(item.guid and o.guid == item.guid or item.link and o.link == item.link for o in seen):
