@@ -104,3 +104,32 @@ async def test_200_concurrent_tasks_never_see_locked_and_lose_nothing(tmp_path):
             assert await second.articles.count(chat) == 20
         assert (await first.check_integrity()).ok
     assert index_matches_content(path)
+
+
+async def test_cancelled_writes_leave_whole_articles_or_nothing(tmp_path):
+    """A task cancelled mid-transaction (a timeout, a shutdown) rolls back and frees the writer."""
+    async with open_database(tmp_path / "cancel.db") as db:
+        rng = random.Random(3)
+        finished: set[int] = set()
+        cancelled = 0
+        for n in range(60):
+            brief = make_brief([f"Bulletin {n} opens.", f"Bulletin {n} has a middle.", f"Bulletin {n} ends."])
+            task = asyncio.create_task(db.articles.add(1, ArticleSource("text", at(n)), brief))
+            await asyncio.sleep(rng.uniform(0, 0.003))
+            task.cancel()
+            try:
+                finished.add((await task).article_id)
+            except asyncio.CancelledError:
+                cancelled += 1
+        stored = {entry.id for entry in await db.articles.recent(1, limit=1000)}
+        assert cancelled > 0 and len(stored) < 60, "no write was cut short: the test tested nothing"
+        assert finished <= stored  # a commit that returned is kept
+        for article_id in stored:
+            article = await db.articles.get(1, article_id)
+            assert article is not None and len(article.brief.sentence_spans) == 3
+            assert len(await db.search.sentences(1, article.brief.sentence_texts()[1], match_all=True)) >= 1
+        assert (
+            await db.articles.add(1, ArticleSource("text", at(99)), make_brief(["After the storm."]))
+        ).article_id
+        assert (await db.check_integrity()).ok
+    assert index_matches_content(tmp_path / "cancel.db")
