@@ -9,10 +9,14 @@ import html
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 from aiohttp import web
+
+from summarize.fetch import FetchedPage
+from summarize.model import Brief
+from summarize.pipeline import brief_from_html, brief_from_page, brief_from_text
 
 # Written for these tests (not taken from any outlet). Two reports of the same strike, one of talks.
 STRIKE_A = (
@@ -189,3 +193,53 @@ class FeedSite:
     async def __aexit__(self, *exc: object) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+class InlineNlp:
+    """The NLP pool's interface (bot.nlp_pool.NlpPool) running the real pipeline in the test's process,
+    with the session's spaCy model: tests skip spawning worker processes, nothing else changes."""
+
+    workers = 1
+
+    def __init__(self, nlp: object) -> None:
+        self._nlp = nlp
+        self.calls: list[str] = []
+
+    async def start(self) -> InlineNlp:
+        return self
+
+    async def close(self) -> None:
+        return None
+
+    async def brief_text(self, text: str, **kwargs: object) -> Brief:
+        self.calls.append("text")
+        return brief_from_text(text, nlp=self._nlp, **kwargs)  # type: ignore[arg-type]
+
+    async def brief_html(self, html_text: str | bytes, **kwargs: object) -> Brief:
+        self.calls.append("html")
+        return brief_from_html(html_text, nlp=self._nlp, **kwargs)  # type: ignore[arg-type]
+
+    async def brief_page(self, page: FetchedPage, **kwargs: object) -> Brief:
+        self.calls.append("page")
+        return brief_from_page(page, nlp=self._nlp, **kwargs)  # type: ignore[arg-type]
+
+
+class TestClock:
+    """Time as the test decides: call it for "now", `advance()` to move on. Never sleeps."""
+
+    __test__ = False  # not a test class despite the name
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+async def no_dns(host: str, port: int) -> list[str]:
+    """A resolver that knows no names: a feed item linking to a real site can never reach the network."""
+    raise OSError(f"no DNS in tests ({host})")
