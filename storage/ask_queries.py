@@ -175,3 +175,34 @@ async def quotes_by_speaker(
             (*params, fold(key), check_limit(limit)),
         )
     return [QuoteMatch(_article(row), _statement(row), row["sentence_text"]) for row in rows]
+
+
+async def sentences_before(
+    db: Database, chat_id: int, keys: Sequence[tuple[int, int]], *, count: int = 2
+) -> dict[tuple[int, int], str]:
+    """For each (article_id, sentence) of the chat, the text of the `count` sentences just before it."""
+    check_chat_id(chat_id)
+    found: dict[tuple[int, int], list[str]] = {}
+    unique = list(dict.fromkeys(keys))
+    async with db._conns.reading() as conn:
+        for start in range(0, len(unique), _MAX_KEYS):
+            chunk = unique[start : start + _MAX_KEYS]
+            values = ", ".join("(?, ?)" for _ in chunk)
+            flat = [item for key in chunk for item in key]
+            rows = await conn.execute_fetchall(
+                f"""
+                WITH wanted (article_id, position) AS (VALUES {values})
+                SELECT w.article_id, w.position AS target,
+                       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
+                FROM wanted AS w
+                JOIN sentences AS s ON s.article_id = w.article_id
+                     AND s.position BETWEEN w.position - ? AND w.position - 1
+                JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
+                WHERE s.chat_id = ?
+                ORDER BY w.article_id, w.position, s.position
+                """,
+                (*flat, count, chat_id),
+            )
+            for row in rows:
+                found.setdefault((row["article_id"], row["target"]), []).append(row["sentence_text"])
+    return {key: " ".join(texts) for key, texts in found.items()}

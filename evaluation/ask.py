@@ -1,0 +1,173 @@
+"""/ask on a chat that has read a dozen real conflict articles: accuracy, and wrong answers to questions
+the history cannot answer, over a sweep of answer thresholds (the threshold in bot/ask.py is picked here).
+
+Questions are in evaluation/ask_questions.json (written by reading the articles); the articles are read
+in place from ../shared (seed, frank_cnndm_xsum, re3d_conflict_entities), never copied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+QUESTIONS = Path(__file__).with_name("ask_questions.json")
+THRESHOLDS = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9)
+SEED = ("seed", "000_39f2878718028330.txt")
+T0 = datetime(2024, 12, 1, 8, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class EvalArticle:
+    key: str  # the id used in ask_questions.json
+    text: str
+    title: str | None
+    url: str | None
+
+
+def load_articles(shared: Path, specs: list[dict[str, str]]) -> list[EvalArticle] | str:
+    """The articles named in `specs`, read from ../shared; a "skipped: ..." reason if data is missing."""
+    frank_path = shared / "data" / "frank_cnndm_xsum" / "items.jsonl"
+    re3d_path = shared / "data" / "re3d_conflict_entities" / "documents_with_annotations.jsonl"
+    seed_path = shared.joinpath(*SEED)
+    for path in (frank_path, re3d_path, seed_path):
+        if not path.is_file():
+            return f"skipped: {path} not found"
+    frank = {d["id"]: d for d in map(json.loads, frank_path.read_text(encoding="utf-8").splitlines()) if d}
+    re3d = {d["id"]: d for d in map(json.loads, re3d_path.read_text(encoding="utf-8").splitlines()) if d}
+    articles: list[EvalArticle] = []
+    for spec in specs:
+        source, key = spec["source"], spec["id"]
+        if source == "seed":
+            articles.append(EvalArticle(key, seed_path.read_text(encoding="utf-8"), None, None))
+        elif source == "frank" and key in frank:
+            item = frank[key]
+            articles.append(EvalArticle(key, item["article"], None, item.get("source_url")))
+        elif source == "re3d" and key in re3d:
+            item = re3d[key]
+            articles.append(EvalArticle(key, item["text"], item.get("title"), item.get("source_url")))
+        else:
+            return f"skipped: article {source}/{key} not found in {shared}"
+    return articles
+
+
+def build_briefs(articles: list[EvalArticle]) -> list[Any]:
+    from summarize.parse import load_nlp
+    from summarize.pipeline import brief_from_text
+
+    nlp = load_nlp()
+    return [brief_from_text(a.text, title=a.title, url=a.url, nlp=nlp) for a in articles]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ask: str
+    expect: str | None
+    kind: str
+    found: bool
+    correct: bool  # answerable: found and holds `expect`; unanswerable: declined
+    best: float
+
+
+async def _run(briefs: list[Any], questions: list[dict[str, Any]], seed_follow_ups: list[dict[str, str]]):
+    from bot.ask import answer_question
+    from storage import ArticleSource, open_database
+
+    with tempfile.TemporaryDirectory() as folder:
+        async with open_database(Path(folder) / "ask-eval.sqlite3") as db:
+            for index, brief in enumerate(briefs):
+                await db.articles.add(1, ArticleSource("url", T0 + timedelta(hours=index)), brief)
+            sweep: dict[float, list[Outcome]] = {}
+            for threshold in THRESHOLDS:
+                outcomes = []
+                for q in questions:
+                    answer = await answer_question(db, 1, q["ask"], threshold=threshold)
+                    text = answer.to_text().lower()
+                    expect = q["expect"]
+                    correct = (
+                        (not answer.found) if expect is None else answer.found and expect.lower() in text
+                    )
+                    outcomes.append(
+                        Outcome(q["ask"], expect, answer.kind, answer.found, correct, answer.best_score)
+                    )
+                sweep[threshold] = outcomes
+            seed_ok = []
+            for follow_up in seed_follow_ups:
+                answer = await answer_question(db, 1, follow_up["ask"])
+                seed_ok.append(
+                    answer.found and follow_up["answer_contains"].lower() in answer.to_text().lower()
+                )
+    return sweep, seed_ok
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(
+        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    )
+
+
+def report(shared: Path) -> str:
+    from bot.ask import ANSWER_THRESHOLD
+
+    spec = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    articles = load_articles(shared, spec["articles"])
+    if isinstance(articles, str):
+        return f"[ask] {articles}"
+    gold_path = shared / "seed" / "000_39f2878718028330.gold.json"
+    follow_ups = json.loads(gold_path.read_text(encoding="utf-8"))["follow_up_questions"]
+    briefs = build_briefs(articles)
+    sweep, seed_ok = asyncio.run(_run(briefs, spec["questions"], follow_ups))
+
+    answerable = [q for q in spec["questions"] if q["expect"] is not None]
+    unanswerable = len(spec["questions"]) - len(answerable)
+    lines = [
+        f"[ask] {len(spec['questions'])} questions ({len(answerable)} answerable, {unanswerable} not) over "
+        f"{len(articles)} stored articles (seed, frank_cnndm_xsum, re3d) in one chat",
+        "",
+    ]
+    widths = [10, 9, 12, 12, 14, 10]
+    lines.append(
+        _row(["threshold", "accuracy", "answered ok", "wrong answ.", "false answers", "declined"], widths)
+    )
+    lines.append(_row(["", "(all)", "(answerable)", "(answerable)", "(unanswerable)", "(answ.)"], widths))
+    for threshold, outcomes in sweep.items():
+        good = [o for o in outcomes if o.expect is not None]
+        bad = [o for o in outcomes if o.expect is None]
+        mark = " ←" if abs(threshold - ANSWER_THRESHOLD) < 1e-9 else ""
+        lines.append(
+            _row(
+                [
+                    f"{threshold:.2f}{mark}",
+                    f"{sum(o.correct for o in outcomes) / len(outcomes):.0%}",
+                    f"{sum(o.correct for o in good)}/{len(good)}",
+                    f"{sum(o.found and not o.correct for o in good)}/{len(good)}",
+                    f"{sum(o.found for o in bad)}/{len(bad)} ({sum(o.found for o in bad) / max(1, len(bad)):.0%})",
+                    f"{sum(not o.found for o in good)}/{len(good)}",
+                ],
+                widths,
+            )
+        )
+    lines.append(f"seed follow-up questions answered with their expected text: {sum(seed_ok)}/{len(seed_ok)}")
+    first = next(iter(sweep.values()))
+    unanswerable_best = sorted((o.best for o in first if o.expect is None), reverse=True)
+    answered_best = sorted(o.best for o in first if o.expect is not None and o.correct)
+    lines.append(
+        "best candidate score of unanswerable questions (highest first): "
+        + ", ".join(f"{b:.2f}" for b in unanswerable_best[:6])
+        + f"; of correctly answered ones, lowest first: {', '.join(f'{b:.2f}' for b in answered_best[:6])}"
+    )
+    chosen = sweep.get(ANSWER_THRESHOLD) or next(iter(sweep.values()))
+    misses = [o for o in chosen if not o.correct]
+    lines.append(f"\nmisses at threshold {ANSWER_THRESHOLD:.2f} (kind, best score, what happened):")
+    for o in misses:
+        what = (
+            "answered an unanswerable question"
+            if o.expect is None
+            else ("answered without the expected text" if o.found else "declined")
+        )
+        lines.append(f"  - [{o.kind}, {o.best:.2f}] {o.ask} — {what}")
+    return "\n".join(lines)
