@@ -12,15 +12,53 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from summarize.errors import BriefError
 from summarize.fetch import FetchedPage
 from summarize.model import Brief
 
 log = logging.getLogger(__name__)
 
 _worker_nlp: Any = None  # the worker's spaCy pipeline, set by _init_worker
+
+
+class NlpCrashed(BriefError):
+    """A worker process died on an input (out of memory, a crash in native code); the pool was restarted."""
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A BriefError as plain data: some subclasses (NotEnglish) take extra __init__ arguments and would
+    not unpickle, which breaks the whole pool; the parent process rebuilds the same exception."""
+
+    module: str
+    name: str
+    message: str
+    attributes: dict[str, Any]
+
+    @classmethod
+    def of(cls, error: BriefError) -> _Failed:
+        return cls(type(error).__module__, type(error).__qualname__, error.message, dict(vars(error)))
+
+    def rebuild(self) -> BriefError:
+        import importlib
+
+        kind = getattr(importlib.import_module(self.module), self.name, BriefError)
+        error = kind.__new__(kind)
+        Exception.__init__(error, self.message)
+        error.__dict__.update(self.attributes)
+        return error
+
+
+def _guarded(function: Any, payload: Any, kwargs: dict[str, Any]) -> Brief | _Failed:
+    try:
+        return function(payload, kwargs)
+    except BriefError as error:
+        return _Failed.of(error)
 
 
 def _init_worker(model: str | None) -> None:
@@ -100,10 +138,30 @@ class NlpPool:
         return sorted(processes)
 
     async def _run(self, function: Any, payload: Any, kwargs: dict[str, Any]) -> Brief:
-        if self._executor is None:
+        executor = self._executor
+        if executor is None:
             raise RuntimeError("the NLP pool is not started")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(function, payload, kwargs))
+        try:
+            result = await loop.run_in_executor(executor, partial(_guarded, function, payload, kwargs))
+        except BrokenProcessPool:
+            await self._restart(executor)
+            raise NlpCrashed(
+                "The analysis stopped on that input and has been restarted. Please try again; if it happens "
+                "again, send a shorter text or a link."
+            ) from None
+        if isinstance(result, _Failed):
+            raise result.rebuild()
+        return result
+
+    async def _restart(self, broken: ProcessPoolExecutor) -> None:
+        """Replace a broken executor once, however many tasks saw it break."""
+        if self._executor is not broken:
+            return
+        log.error("an NLP worker died; restarting the pool of %d worker(s)", self.workers)
+        self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
+        await self.start()
 
     async def brief_text(
         self,
