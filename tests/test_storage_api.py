@@ -433,3 +433,14 @@ async def test_article_ids_are_never_reused_after_a_delete(db):
     again = await db.articles.add(1, source("text", 1), TALKS)
     # An old "open article N" button in the chat must not open a different article.
     assert not again.is_repeat and again.article_id > first
+
+
+async def test_search_folds_diacritics_and_case(db):
+    kyiv = (
+        await db.articles.add(1, source("text", 0), make_brief(["Missiles hit Kyïv overnight."]))
+    ).article_id
+    await db.articles.add(1, source("text", 1), make_brief(["Nothing happened in Lviv."]))
+    for query in ("Kyiv", "KYÏV", "kyïv missile"):
+        hits = await db.search.sentences(1, query)
+        assert [h.article_id for h in hits] == [kyiv], query
+        assert hits[0].text == "Missiles hit Kyïv overnight."
