@@ -58,7 +58,9 @@ def news_sentences(doc: Doc) -> Doc:
                 starts[i + 1] = True
         elif token.text in _TERMINAL or (token.text.endswith(("!", "?")) and not token.is_alpha):
             j = i + 1
-            while j < n and doc[j].text in _CLOSERS:
+            # A quote mark glued to the full stop closes the sentence ('... said."'); after a space it opens
+            # the next one ('... involved. "This is ...').
+            while j < n and doc[j].text in _CLOSERS and doc[j - 1].whitespace_ == "":
                 j += 1
             k = j
             while k < n and doc[k].is_space and "\n" not in doc[k].text:

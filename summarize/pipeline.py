@@ -7,10 +7,12 @@ import re
 from summarize.clean import clean_text
 from summarize.errors import BinaryInput, EmptyInput, NotEnglish
 from summarize.extract import extract_article, looks_like_html
+from summarize.figures import extract_figures
 from summarize.language import detect_language
 from summarize.model import Brief
 from summarize.parse import NLP, parse
 from summarize.rank import summarize_sentences
+from summarize.speakers import extract_speakers, find_attributions
 
 SHORT_TEXT_CHARS = 300
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"ID3", b"RIFF")
@@ -74,7 +76,8 @@ def brief_from_text(
     notices = list(cleaned.notices)
     if len(cleaned.text) < SHORT_TEXT_CHARS or len(parsed.sentences) < 3:
         notices.append("This text is very short, so the brief covers nearly all of it.")
-    attributions = _attributions(parsed)
+    # Figures and speakers share the attributions, so a figure inside a quote gets the quote's speaker.
+    attributions = find_attributions(parsed)
     return Brief(
         title=cleaned.title,
         dateline=cleaned.dateline,
@@ -82,8 +85,8 @@ def brief_from_text(
         language=language,
         sentences=len(parsed.sentences),
         summary=summarize_sentences(parsed, sentences),
-        figures=_figures(parsed, attributions),
-        speakers=_speakers(parsed, attributions),
+        figures=extract_figures(parsed, attributions),
+        speakers=extract_speakers(parsed, attributions),
         published=published,
         notices=tuple(notices),
         text=cleaned.text,
@@ -108,32 +111,6 @@ def brief_from_bytes(
     if not data.strip():
         raise EmptyInput("There is no text to brief. Send an article's text or a link to it.")
     return brief_from_text(decode_input(data), url=url, sentences=sentences, nlp=nlp)
-
-
-# Figures and speakers are built on the same parse; attributions are shared so a figure inside a quote
-# gets the quote's speaker.
-def _attributions(parsed):
-    try:
-        from summarize.speakers import find_attributions
-    except ImportError:
-        return ()
-    return find_attributions(parsed)
-
-
-def _figures(parsed, attributions):
-    try:
-        from summarize.figures import extract_figures
-    except ImportError:
-        return ()
-    return extract_figures(parsed, attributions)
-
-
-def _speakers(parsed, attributions):
-    try:
-        from summarize.speakers import extract_speakers
-    except ImportError:
-        return ()
-    return extract_speakers(parsed, attributions)
 
 
 def brief_from_page(page, *, sentences: int | None = None, nlp: NLP | None = None) -> Brief:

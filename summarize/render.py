@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from summarize.model import Brief, Figure, Statement
+from summarize.figures import format_figure
+from summarize.model import Brief
+from summarize.speakers import format_statement
 
-
-def format_figure(figure: Figure) -> str:
-    """`at least 30 North Korean soldiers killed or wounded (Ukraine's military intelligence; near ...; Dec. 14)`."""
-    head = figure.value
-    if figure.counts and figure.counts.casefold() not in figure.value.casefold():
-        head = f"{figure.value} {figure.counts}"
-    context = [part for part in (figure.claimed_by, figure.where, figure.when) if part]
-    return f"{head} ({'; '.join(context)})" if context else head
-
-
-def format_statement(statement: Statement) -> str:
-    return f'{statement.speaker} ({statement.kind}): "{statement.quote}"'
+__all__ = ["brief_as_text", "format_figure", "format_statement", "source_line"]
 
 
 def source_line(brief: Brief) -> str:
