@@ -105,7 +105,7 @@ class Brief:
             published=data.get("published"),
             notices=tuple(data.get("notices", ())),
             text=text,
-            sentence_spans=tuple(tuple(span) for span in sentence_spans),
+            sentence_spans=tuple((int(start), int(end)) for start, end in sentence_spans),
         )
 
     @classmethod
