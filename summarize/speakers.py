@@ -229,6 +229,15 @@ def _skip(doc: Doc, i: int, step: int, allowed: set[str]) -> int:
     return i
 
 
+def _leads_into(text: str, span: QuoteSpan, clause_char: int) -> bool:
+    """Whether a quote right before a cue clause is its content ('"...," X said'): not when a paragraph
+    ends between them, nor when the quote ends its own sentence ('... with it." X said he ...')."""
+    between = text[span.close + 1 : clause_char]
+    if "\n" in between:
+        return False
+    return not (text[span.start : span.end].rstrip().endswith(".") and "," not in between)
+
+
 def _words(doc: Doc, start: int, end: int) -> int:
     return sum(doc[i].is_alpha for i in range(start, end))
 
@@ -276,7 +285,12 @@ def _pieces(cue: Token, written: Mention, quotes: _Quotes, is_cue) -> list[_Piec
             pieces.append(piece)
     # a quote right before or after the cue clause: '"...," X said' / 'X said: "..."' / split quotes
     before = _skip(doc, clause_start - 1, -1, {","})
-    if before >= 0 and quotes.inside(doc[before]) and doc[before].is_quote:
+    if (
+        before >= 0
+        and quotes.inside(doc[before])
+        and doc[before].is_quote
+        and _leads_into(doc.text, quotes.spans[quotes.of_token[before]], doc[clause_start].idx)
+    ):
         pieces.append(_Piece(clause_start, clause_start, quotes.of_token[before]))
     after = _skip(doc, clause_end, 1, {",", ":"})
     if after < len(doc) and quotes.inside(doc[after]) and doc[after].is_quote:
@@ -540,8 +554,15 @@ def _continue_quotes(parsed: Parsed, quotes: _Quotes, used: set[int], found: lis
         if not earlier:
             continue
         previous = max(earlier, key=lambda a: (max(a.content_end, doc[a.cue].idx), a.content_start))
-        gap = text[max(previous.content_end, doc[previous.cue].idx) : span.open]
-        if len(re.findall(r"\w+", gap)) > 20 or len(re.findall(r"[.!?](?:\s|$)", gap)) > 1:
+        anchor = max(previous.content_end, doc[previous.cue].idx)
+        gap = text[anchor : span.open]
+        # sentences by the parse, so "said the Rev. Al Sharpton." is one sentence, not two
+        anchor_span = doc.char_span(anchor - 1, anchor, alignment_mode="expand")
+        anchor_token = anchor_span.start if anchor_span is not None else previous.cue
+        if (
+            len(re.findall(r"\w+", gap)) > 20
+            or parsed.sentence_index(opening) - parsed.sentence_index(anchor_token) > 1
+        ):
             continue
         written = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
         if written is None:
