@@ -10,6 +10,18 @@ class BriefError(Exception):
         super().__init__(message)
         self.message = message
 
+    def __reduce__(self):
+        # Errors cross the NLP process pool: rebuild with every constructor argument, not just the message.
+        extra = {key: value for key, value in vars(self).items() if key != "message"}
+        return (_rebuild, (type(self), self.message, extra))
+
+
+def _rebuild(cls: type[BriefError], message: str, extra: dict) -> BriefError:
+    error = cls.__new__(cls)
+    BriefError.__init__(error, message)
+    error.__dict__.update(extra)
+    return error
+
 
 class EmptyInput(BriefError):
     pass

@@ -278,3 +278,18 @@ def _article_html(text: str) -> str:
         f"<article><h1>{title}</h1>{body}</article>"
         "<footer>© 2026 Example News. All rights reserved.</footer></body></html>"
     )
+
+
+def test_errors_survive_the_process_pool_with_their_arguments() -> None:
+    import pickle
+
+    from summarize.errors import HttpStatusError
+
+    for error in (
+        NotEnglish("This text looks like German.", "de"),
+        HttpStatusError("The site answered 404.", 404),
+    ):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert again.message == error.message and str(again) == str(error)
+        assert vars(again) == vars(error)
