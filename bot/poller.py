@@ -218,22 +218,50 @@ class Poller:
             etag=page.etag,
             last_modified=page.last_modified,
         )
-        return await self._take_items(state, parsed, first_poll=first_poll)
+        return await self._take_items(state.id, state.url, parsed, first_poll=first_poll)
 
-    async def _take_items(self, state: FeedState, parsed: ParsedFeed, *, first_poll: bool) -> FeedResult:
+    async def take_resolved(self, chat_id: int, feed_id: int, resolved: ResolvedFeed) -> FeedResult:
+        """Right after /subscribe: file the feed just fetched (no second request), and give the new
+        subscriber the newest items even when other chats followed the feed before and saw them already."""
+        first_poll = await FeedQueries(self.db).feed_item_count(feed_id) == 0
+        await self.db.feeds.record_fetch(
+            feed_id,
+            checked_at=self.clock(),
+            title=resolved.feed.title,
+            etag=resolved.page.etag,
+            last_modified=resolved.page.last_modified,
+        )
+        result = await self._take_items(feed_id, resolved.url, resolved.feed, first_poll=first_poll)
+        if first_poll:
+            return result
+        mine = [s for s in await self.db.feeds.subscribers(feed_id) if s.chat_id == chat_id]
+        newest = _newest(list(resolved.feed.entries), self.config.first_poll_briefs)
+        outcomes = await asyncio.gather(*(self._deliver(entry, mine, self.clock()) for entry in newest))
+        return FeedResult(
+            feed_id,
+            resolved.url,
+            "updated",
+            new_items=result.new_items,
+            briefed=result.briefed + sum(1 for stored in outcomes if stored is not None),
+            stored=result.stored + sum(stored or 0 for stored in outcomes),
+        )
+
+    async def _take_items(
+        self, feed_id: int, url: str, parsed: ParsedFeed, *, first_poll: bool
+    ) -> FeedResult:
         seen_at = self.clock()
         added = await self.db.feeds.add_items(
-            state.id, (e.as_new_item() for e in parsed.entries), seen_at=seen_at
+            feed_id, (e.as_new_item() for e in parsed.entries), seen_at=seen_at
         )
         added_keys = {(item.guid, item.link) for item in added}
         fresh = list({(e.guid, e.link): e for e in parsed.entries if (e.guid, e.link) in added_keys}.values())
         budget = self.config.first_poll_briefs if first_poll else self.config.max_briefs_per_feed
         fresh = _newest(fresh, budget)
-        subscribers = await self.db.feeds.subscribers(state.id)
+        subscribers = await self.db.feeds.subscribers(feed_id)
         outcomes = await asyncio.gather(*(self._deliver(entry, subscribers, seen_at) for entry in fresh))
         return FeedResult(
-            state.id,
-            state.url,
+            feed_id,
+            url,
             "updated",
             new_items=len(added),
             briefed=sum(1 for stored in outcomes if stored is not None),
