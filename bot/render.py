@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from storage import ChatSettings, FigureRow, HistoryEntry, QuoteRow
+from summarize.figures import counted_phrase, short_place
 from summarize.model import Brief, Figure, Statement, SummarySentence
 
 MAX_MESSAGE = 4096
@@ -153,11 +154,10 @@ def source_line(brief: Brief, source: Source) -> str:
 
 def figure_html(figure: Figure) -> str:
     """`<b>value</b> what it counts — claimant · where · when`, stating when no claimant is named."""
-    head = f"<b>{e(figure.value)}</b>"
-    if figure.counts and figure.counts.casefold() not in figure.value.casefold():
-        head += f" {e(figure.counts)}"
+    phrase = counted_phrase(figure)  # starts with the verbatim value
+    head = f"<b>{e(figure.value)}</b>{e(phrase[len(figure.value) :])}"
     claimant = f"<i>{e(figure.claimed_by)}</i>" if figure.claimed_by else "<i>no claimant named</i>"
-    context = [claimant] + [e(part) for part in (figure.where, figure.when) if part]
+    context = [claimant] + [e(part) for part in (short_place(figure.where), figure.when) if part]
     return f"{head} — {' · '.join(context)}"
 
 

@@ -495,10 +495,10 @@ def extract_figures(parsed: Parsed, attributions: Sequence[Attribution] = ()) ->
     return tuple(figures)
 
 
-def format_figure(figure: Figure) -> str:
-    """One line a person reads: 'at least 30 soldiers killed (Ukraine's army; near Bakhmut; Dec. 14)'."""
+def counted_phrase(figure: Figure) -> str:
+    """The figure with what it counts, as a reader says it: "Thousands of troops", "at least 30 soldiers"."""
     text = figure.value
-    if figure.counts:
+    if figure.counts and figure.counts.casefold() not in figure.value.casefold():
         first = figure.counts.split()[0].lower()
         vague = figure.value.split()[-1].lower() in VAGUE_WORDS
         adjectival = "-" in figure.value.split()[-1]  # "a 30-day ceasefire"
@@ -506,7 +506,18 @@ def format_figure(figure: Figure) -> str:
             " of " if (figure.unit or vague) and first not in PARTICIPLE_FORMS and not adjectival else " "
         )
         text += joiner + figure.counts
-    context = [part for part in (figure.claimed_by, _short_place(figure.where), figure.when) if part]
+    return text
+
+
+def short_place(where: str | None) -> str | None:
+    """The place without its lead-in words: "near Plekhovo, Vorozhba, Martynovka, Kursk region of Russia"."""
+    return _short_place(where)
+
+
+def format_figure(figure: Figure) -> str:
+    """One line a person reads: 'at least 30 soldiers killed (Ukraine's army; near Bakhmut; Dec. 14)'."""
+    context = [part for part in (figure.claimed_by, short_place(figure.where), figure.when) if part]
+    text = counted_phrase(figure)
     return f"{text} ({'; '.join(context)})" if context else text
 
 
