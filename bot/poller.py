@@ -203,7 +203,8 @@ class Poller:
                     return FeedResult(state.id, state.url, "not_modified")
                 if page.content_type in ("text/html", "application/xhtml+xml"):
                     raise NotAFeed("The feed address now answers with a web page instead of a feed.")
-                parsed = parse_feed(page.body, url=page.final_url)
+                # feedparser is pure Python and takes tens of ms on a big feed: keep it off the event loop
+                parsed = await asyncio.to_thread(parse_feed, page.body, url=page.final_url)
             except Exception as error:  # every failure is kept for /feeds and backed off, never raised
                 if not isinstance(error, (FetchError, NotAFeed)):
                     log.exception("polling %s failed", state.url)
