@@ -252,9 +252,10 @@ def make_story(group: Sequence[DigestArticle], *, now: datetime) -> Story:
 
 
 def figures_of_the_day(
-    stories: Sequence[Story], articles: Sequence[DigestArticle], limit: int
+    stories: Sequence[Story], articles: Sequence[DigestArticle], limit: int, *, per_story: int = 2
 ) -> tuple[KeyFigure, ...]:
-    """The gravest claimed figures across the digest's stories, one per (value, what it counts)."""
+    """The gravest claimed figures across the digest's stories: the same number of the same kind within a
+    story once (two reports of "23 wounded" are one claim), at most `per_story` per story."""
     by_id = {article.article_id: article for article in articles}
     candidates: list[tuple[tuple[int, int, int], int, KeyFigure]] = []
     for story_rank, story in enumerate(stories):
@@ -266,12 +267,19 @@ def figures_of_the_day(
                     candidates.append((rank, story_rank, KeyFigure(figure, article.source)))
     candidates.sort(key=lambda c: (c[0][0], c[0][1], c[1], c[0][2]))
     chosen: list[KeyFigure] = []
-    seen: set[tuple[str, str]] = set()
-    for _, _, item in candidates:
-        key = (_fold(item.figure.value), _fold(item.figure.counts or ""))
-        if key in seen:
+    seen: set[tuple[int, str, object]] = set()
+    taken: dict[int, int] = defaultdict(int)
+    for _, story_rank, item in candidates:
+        figure = item.figure
+        key = (
+            story_rank,
+            figure.category,
+            figure.number if figure.number is not None else _fold(figure.value),
+        )
+        if key in seen or taken[story_rank] >= per_story:
             continue
         seen.add(key)
+        taken[story_rank] += 1
         chosen.append(item)
         if len(chosen) == limit:
             break

@@ -167,6 +167,7 @@ def schedule_jobs(application: Application) -> None:
     jobs = application.job_queue
     if jobs is None:
         raise RuntimeError("the bot needs python-telegram-bot[job-queue] for feeds and digests")
-    jobs.run_once(_start_job, when=0, name="digest-catch-up")
+    # Start-up may take longer than APScheduler's default 1 s grace (the NLP workers load first): never drop it.
+    jobs.run_once(_start_job, when=0, name="digest-catch-up", job_kwargs={"misfire_grace_time": None})
     jobs.run_repeating(_due_job, interval=DUE_CHECK_INTERVAL, first=DUE_CHECK_INTERVAL, name=DUE_JOB)
     jobs.run_repeating(_poll_job, interval=POLL_INTERVAL, first=timedelta(seconds=30), name=POLL_JOB)

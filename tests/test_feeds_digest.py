@@ -135,6 +135,9 @@ def test_figures_of_the_day_are_distinct_claimed_and_from_the_stories(day: list[
     for item in digest.figures:
         assert item.figure.category not in ("time", "other")
         assert any(item.figure.value in sentence for sentence in all_sentences)
+    # two reports of one claim ("23 people wounded" / "23 others wounded") count once
+    kinds = [(f.figure.category, f.figure.number) for f in digest.figures if f.figure.number is not None]
+    assert len(kinds) == len(set(kinds))
     # the claimed ones come first
     claimed = [bool(item.figure.claimed_by) for item in digest.figures]
     assert claimed == sorted(claimed, reverse=True)
