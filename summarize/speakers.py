@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -53,6 +53,20 @@ _DOCUMENTS = frozenset({"statement", "report", "letter", "post", "tweet", "messa
     "release", "note", "interview", "speech", "remark", "video", "ad", "survey", "poll", "study", "filing"})  # fmt: skip
 _CLIMB = ("conj", "advcl", "xcomp", "acl", "relcl", "dobj", "pobj", "prep", "pcomp")
 _CUE_CLAUSE = ("nsubj", "aux", "neg", "advmod", "npadvmod", "prep", "dobj", "dative", "agent", "prt")
+# Speech acts whose content may be an infinitive ("vowed to ...", "urged voters to ...", "claimed to have ...").
+_INFINITIVE_CONTENT = frozenset(
+    {"urge", "ask", "tell", "warn", "promise", "vow", "pledge", "claim", "demand"}
+)
+# Speech acts whose content may be a noun phrase ("denied the allegations", "announced plans to ...").
+_OBJECT_CONTENT = frozenset({"deny", "promise", "pledge", "vow", "announce", "repeat", "reiterate", "demand",
+    "predict", "confirm", "acknowledge"})  # fmt: skip
+# Verbs after which an infinitive cue is a statement made: "he went on to say", "she continued to insist".
+# Cues that are speech only next to a quote ('"...," he continued'), not "the fighting will continue".
+_QUOTE_ONLY = frozenset({"continue"})
+_GO_ON = frozenset({"go", "continue", "proceed", "begin", "start"})
+_SUBORDINATORS = frozenset({"when", "while", "since", "because", "after", "before", "where", "if", "once"})
+# Verbs whose object is the hearer, not the content: "..., Kuleba told reporters".
+_RECIPIENT_VERBS = frozenset({"tell", "ask", "inform", "brief", "remind", "assure", "warn", "urge"})
 _TAIL_STARTS = frozenset({"where", "which", "who", "whom", "while", "down", "up"})
 _TERMINAL_MARKS = frozenset({".", "!", "?", "…"})
 _EDGE_PUNCT = frozenset({",", ";", ":", "—", "–", "-", "(", ")"})
@@ -82,6 +96,7 @@ class _Piece:
     start: int  # token range [start, end) of reported content; start == end when only a quote
     end: int
     quote: int | None = None  # index into the quote spans when the piece is a quote next to the cue
+    with_cue: bool = False  # the range starts at the cue: "vowed to limit ...", "denied all the allegations"
 
 
 class _Quotes:
@@ -124,13 +139,16 @@ class _Quotes:
         return found
 
     def stops(self) -> list[int]:
-        """Sentence-final marks outside quotes ('decision. "This ...'): reported content never crosses one."""
+        """Sentence-final marks and semicolons outside quotes ('decision. "This ...'): reported content
+        never crosses one."""
         if self._stops is None:
             doc = self.doc
             self._stops = [
                 t.i
                 for t in doc
-                if t.text in _TERMINAL_MARKS and not self.inside(t) and (t.whitespace_ or t.i + 1 == len(doc))
+                if (t.text in _TERMINAL_MARKS or t.text == ";")  # "; " joins two sentences
+                and not self.inside(t)
+                and (t.whitespace_ or t.i + 1 == len(doc))
             ]
         return self._stops
 
@@ -180,6 +198,8 @@ def _subject(cue: Token, quotes: _Quotes) -> tuple[Token, Token] | None:
     token = cue
     for depth in range(4):
         for child in token.children:
+            if quotes.inside(child) and not quotes.inside(token):
+                continue  # a misparse hangs a word of the quote on the cue: '"... he would ...," Biden said'
             if child.dep_ in _SUBJECTS or (depth > 0 and child.dep_ == "nsubjpass"):
                 if child.lower_ in _RELATIVES and token.dep_ == "relcl":
                     return child, token.head
@@ -201,9 +221,46 @@ def _subject(cue: Token, quotes: _Quotes) -> tuple[Token, Token] | None:
     return None
 
 
+def _infinitive(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def _verb_led(cue: Token, quotes: _Quotes) -> _Piece | None:
+    """Content that is not a clause of its own, kept with its verb so the kind of speech act stays visible:
+    a promise, call or claim with an infinitive ("vowed to limit ...", "urged voters to vote early") or a
+    speech act on a noun phrase ("has denied all three allegations", "announced plans to ...")."""
+    lemma = cue.lemma_.lower()
+    # "has vowed to ...", "has urged them to ...": a standing promise or appeal, background to the story
+    perfect = cue.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children)
+    if lemma in _INFINITIVE_CONTENT and not perfect:
+        for child in cue.children:
+            # "the talks promise to be difficult" is no promise
+            if (
+                child.dep_ in ("xcomp", "ccomp")
+                and child.i > cue.i
+                and _infinitive(child)
+                and child.lemma_ != "be"
+            ):
+                return _Piece(cue.i, child.right_edge.i + 1, with_cue=True)
+    if lemma not in _OBJECT_CONTENT:
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN") or obj.ent_type_ == "PERSON" or quotes.inside(obj):
+        return None
+    if _words(cue.doc, obj.left_edge.i, obj.right_edge.i + 1) < 2:
+        return None
+    # what follows the object in the same clause ("promised X, if elected, starting with ..."), not a new
+    # coordinated clause ("..., and suggested they are ...")
+    end = max(
+        [obj.right_edge.i]
+        + [c.right_edge.i for c in cue.children if c.i > obj.i and c.dep_ in ("prep", "advcl", "npadvmod")]
+    )
+    return _Piece(cue.i, end + 1, with_cue=True)
+
+
 def _content_heads(cue: Token, is_cue) -> list[Token]:
     """Clauses the cue governs: "said (that) X", "said X ... and that Y"."""
-    heads = [c for c in cue.children if c.dep_ == "ccomp"]
+    heads = [c for c in cue.children if c.dep_ == "ccomp" and not _infinitive(c)]
     for child in cue.children:
         if child.dep_ != "conj" or is_cue(child) or child.pos_ not in ("VERB", "AUX"):
             continue
@@ -212,11 +269,11 @@ def _content_heads(cue: Token, is_cue) -> list[Token]:
     return heads
 
 
-def _cue_clause(cue: Token, written: Mention) -> tuple[int, int]:
+def _cue_clause(cue: Token, written: Mention, quotes: _Quotes) -> tuple[int, int]:
     """Token range of "the commander said (on Monday)": the cue, its speaker and non-content dependents."""
     indices = [cue.i]
     for child in cue.children:
-        if child.dep_ in _CUE_CLAUSE:
+        if child.dep_ in _CUE_CLAUSE and not quotes.inside(child):
             indices.extend(t.i for t in child.subtree)
     if abs(written.start - cue.i) <= 8 or abs(written.end - cue.i) <= 8:
         indices.extend(range(written.start, written.end))
@@ -242,11 +299,36 @@ def _words(doc: Doc, start: int, end: int) -> int:
     return sum(doc[i].is_alpha for i in range(start, end))
 
 
-def _parenthetical(cue: Token, clause: tuple[int, int]) -> _Piece | None:
+def _interrupts(cue: Token, quotes: _Quotes) -> bool:
+    """Whether a cue clause can be a parenthetical ("..., the alliance said"): it has its own speaker and
+    nothing else to say. Not a subordinate clause ("since regulators announced ...", "when he said"), a
+    participle ("..., promising more funding"), a relative clause ("who have accused him") or a verb with
+    an object of its own ("the economy is adding 182,000 jobs")."""
+    children = [c for c in cue.children if not quotes.inside(c)]
+    subjects = [c for c in children if c.dep_ == "nsubj"]
+    if not subjects or subjects[0].lower_ in _RELATIVES:
+        return False
+    for child in children:
+        if (child.dep_ == "mark" and child.lower_ != "as") or (
+            child.dep_ == "advmod" and child.lower_ in _SUBORDINATORS
+        ):  # "as Politico reported, ..." is a parenthetical
+            return False
+        if (
+            child.dep_ == "dobj"
+            and child.pos_ in ("NOUN", "PROPN", "NUM")
+            and cue.lemma_ not in _RECIPIENT_VERBS
+        ):
+            return False
+    return True
+
+
+def _parenthetical(cue: Token, clause: tuple[int, int], quotes: _Quotes) -> _Piece | None:
     """The clause a cue interrupts: "Rutte will hold talks ..., the alliance said" / "That culture, they
     said, emphasizes selling". With words on both sides the span keeps the cue inside it (verbatim)."""
     head = cue.head
     if head is cue or cue.dep_ not in ("parataxis", "ccomp", "advcl") or _is_cue(head):
+        return None
+    if not _interrupts(cue, quotes):
         return None
     doc = cue.doc
     start, end = head.left_edge.i, head.right_edge.i + 1
@@ -272,15 +354,20 @@ def _clip(piece: _Piece, cue: int, stops: Sequence[int]) -> _Piece | None:
             else:
                 end = stop + 1
                 break
-    return _Piece(start, end)
+    return replace(piece, start=start, end=end)
 
 
 def _pieces(cue: Token, written: Mention, quotes: _Quotes, is_cue) -> list[_Piece]:
     doc = cue.doc
     pieces = [_Piece(h.left_edge.i, h.right_edge.i + 1) for h in _content_heads(cue, is_cue)]
-    clause_start, clause_end = _cue_clause(cue, written)
+    clause_start, clause_end = _cue_clause(cue, written, quotes)
     if not pieces:
-        piece = _parenthetical(cue, (clause_start, clause_end))
+        led = _verb_led(cue, quotes)
+        if led is not None:
+            pieces.append(led)
+            clause_end = cue.i + 1  # the content starts at the cue; a quote after it is inside it
+    if not pieces:
+        piece = _parenthetical(cue, (clause_start, clause_end), quotes)
         if piece is not None:
             pieces.append(piece)
     # a quote right before or after the cue clause: '"...," X said' / 'X said: "..."' / split quotes
@@ -297,12 +384,15 @@ def _pieces(cue: Token, written: Mention, quotes: _Quotes, is_cue) -> list[_Piec
         k = quotes.of_token[after]
         if quotes.spans[k].open == doc[after].idx:
             pieces.append(_Piece(clause_end, clause_end, k))
+    if cue.lemma_.lower() in _QUOTE_ONLY:
+        pieces = [p for p in pieces if p.quote is not None]
     pieces = [c for c in (_clip(p, cue.i, quotes.stops()) for p in pieces) if c is not None]
     # the content never holds its own cue or speaker ("GOP nominee Donald Trump ... said")
     return [
         p
         for p in pieces
         if p.quote is not None
+        or p.with_cue
         or not (p.start <= cue.i < p.end and _words(doc, p.start, p.end) < 12)
         and not (p.start < written.end and written.start < p.end and not p.start <= cue.i < p.end)
     ]
@@ -507,6 +597,8 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     for token in doc:
         if quotes.inside(token) or not _is_cue(token):
             continue
+        if _infinitive(token) and token.head.lemma_.lower() not in _GO_ON:
+            continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
         subject = _subject(token, quotes)
         if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in ("i", "we", "you"):
             continue

@@ -57,3 +57,66 @@ def test_continuation_after_a_speaker_with_an_abbreviated_title(nlp):
     statements = _statements(nlp, text)
     (later,) = _with(statements, "We lost a truck on Saturday")
     assert later.kind == "direct" and "Hollis" in later.speaker
+
+
+def test_subordinate_participle_and_object_clauses_do_not_interrupt_a_sentence(nlp):
+    text = (
+        "Since the ministry announced a ceasefire on Monday, shelling has continued in the east.\n\n"
+        "Looking at the map, the colonel pointed to the river.\n\n"
+        "The army is adding 500 recruits a month, the front has barely moved since spring.\n\n"
+        "As the ministry reported on Tuesday, the convoy reached Kherson before dark.\n"
+    )
+    statements = _statements(nlp, text)
+    assert not _with(statements, "shelling has continued")
+    assert not _with(statements, "the front has barely moved")
+    (convoy,) = _with(statements, "the convoy reached Kherson")
+    assert convoy.speaker == "the ministry" and convoy.kind == "reported"
+
+
+def test_promises_appeals_and_denials_keep_their_verb(nlp):
+    text = (
+        "The governor vowed to rebuild the bridge by spring.\n\n"
+        "The mayor urged residents to leave the city before nightfall.\n\n"
+        "The Kremlin denied all the reports of strikes on the power plant.\n"
+    )
+    statements = _statements(nlp, text)
+    (bridge,) = _with(statements, "rebuild the bridge")
+    assert bridge.quote.startswith("vowed to") and bridge.speaker == "The governor"
+    assert bridge.kind == "reported"
+    (leave,) = _with(statements, "leave the city")
+    assert leave.quote.startswith("urged residents to") and leave.speaker == "The mayor"
+    (denied,) = _with(statements, "reports of strikes")
+    assert denied.quote.startswith("denied") and denied.speaker == "The Kremlin"
+
+
+def test_standing_promises_and_infinitive_cues_are_not_statements(nlp):
+    text = (
+        "The commander has vowed to retake the town.\n\n"
+        "The minister urged the generals not to announce the losses.\n\n"
+        "He went on to say that the northern lines still held.\n"
+    )
+    statements = _statements(nlp, text)
+    assert not _with(statements, "retake the town")
+    assert not any(s.quote == "the losses" for s in statements)
+    assert all("announce" not in s.quote or s.quote.startswith("urged") for s in statements)
+    (held,) = _with(statements, "the northern lines still held")
+    assert held.kind == "reported"
+
+
+def test_continue_is_speech_only_next_to_a_quote(nlp):
+    text = (
+        "Officials said the bombardment would continue for days.\n\n"
+        '"We will hold the line," the general continued.\n'
+    )
+    statements = _statements(nlp, text)
+    assert [s.quote for s in statements] == [
+        "the bombardment would continue for days",
+        "We will hold the line",
+    ]
+    assert statements[1].speaker == "the general" and statements[1].kind == "direct"
+
+
+def test_reported_content_stops_at_a_semicolon(nlp):
+    text = "Kyiv said the bridge was destroyed overnight; Moscow has not commented on the strike.\n"
+    (statement,) = _statements(nlp, text)
+    assert statement.speaker == "Kyiv" and statement.quote == "the bridge was destroyed overnight"
