@@ -37,6 +37,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "bot.handlers.facts",  # /figures /speakers
     "bot.handlers.chat_settings",  # /settings
     "bot.handlers.privacy",  # /export /forget
+    "bot.handlers.feeds",  # /subscribe /unsubscribe /feeds /digest; feed polling and digest jobs
 )
 # ----------------------------------------------------------------------------------------------------------
 
