@@ -64,6 +64,8 @@ _OBJECT_CONTENT = frozenset({"deny", "promise", "pledge", "vow", "announce", "re
 # Cues that are speech only next to a quote ('"...," he continued'), not "the fighting will continue".
 _QUOTE_ONLY = frozenset({"continue"})
 _GO_ON = frozenset({"go", "continue", "proceed", "begin", "start"})
+# Dependents that make a quote part of the writer's clause: 'is "a microcosm"', 'called it "a disgrace"'.
+_ARGUMENTS = frozenset({"attr", "acomp", "dobj", "xcomp", "oprd", "pobj"})
 _SUBORDINATORS = frozenset({"when", "while", "since", "because", "after", "before", "where", "if", "once"})
 # Verbs whose object is the hearer, not the content: "..., Kuleba told reporters".
 _RECIPIENT_VERBS = frozenset({"tell", "ask", "inform", "brief", "remind", "assure", "warn", "urge"})
@@ -175,6 +177,10 @@ def _is_cue(token: Token) -> bool:
 def _left_noun(cue: Token, quotes: _Quotes) -> Token | None:
     """An inverted speaker the parser left unattached: '..., Steve Mnuchin, told AP' / '"...," Trump, 70, told'."""
     doc = cue.doc
+    if cue.tag_ in ("VBG", "VBN"):
+        return (
+            None  # a participle ("..., Mich., vowing victory") hangs on a clause, not on the noun before it
+        )
     i = cue.i - 1
     while i >= 0 and (doc[i].is_space or doc[i].text == "," or doc[i].pos_ in ("NUM", "ADV", "AUX", "PART")):
         i -= 1
@@ -519,6 +525,26 @@ class _Resolver:
         self.speakers.append(Candidate(mention.head, name, kind, is_speaker=True, is_subject=True))
 
 
+def _embedded(doc: Doc, quotes: _Quotes, k: int, start: int) -> bool:
+    """Whether quote k finishes a clause begun in the writer's words: the quote is an argument of the
+    writer's verb ('Hillsborough is "a microcosm of ..."') or the writer supplied part of its verb group
+    ('the plan would "lead to World War Three"'). Then the whole sentence is the reported statement; the
+    quote alone would lose its verb. A quoted clause with a subject outside it ('he has heard the North
+    Koreans "may be used ..."') or after a colon is the speaker's own sentence."""
+    first, last = quotes.first_token(k), quotes.last_token(k)
+    opening = _skip(doc, first - 1, -1, set())
+    if opening > start and doc[opening].is_quote and doc[_skip(doc, opening - 1, -1, set())].text == ":":
+        return False
+    for token in doc[start : max(start, first)]:
+        if token.pos_ not in ("VERB", "AUX") or quotes.inside(token):
+            continue
+        if token.dep_ in ("aux", "auxpass", "neg") and first <= token.head.i <= last:
+            return True
+        if any(first <= c.i <= last and c.dep_ in _ARGUMENTS for c in token.children):
+            return True
+    return False
+
+
 def _has_verb(doc: Doc, start: int, end: int) -> bool:
     return any(doc[i].pos_ in ("VERB", "AUX") for i in range(start, end))
 
@@ -567,6 +593,7 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
                 for k in inner
                 if k not in used_quotes
                 and (quotes.clausal(k) or quotes.words[k] >= _DIRECT_COVERAGE * content_words)
+                and not _embedded(doc, quotes, k, piece.start)
             ]
             if direct:
                 # "X said Y was acting out of worry: "It's pretty rattling ..."": the lead-in is reported too

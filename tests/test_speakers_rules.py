@@ -120,3 +120,18 @@ def test_reported_content_stops_at_a_semicolon(nlp):
     text = "Kyiv said the bridge was destroyed overnight; Moscow has not commented on the strike.\n"
     (statement,) = _statements(nlp, text)
     assert statement.speaker == "Kyiv" and statement.quote == "the bridge was destroyed overnight"
+
+
+def test_quote_finishing_the_writers_clause_is_reported_whole(nlp):
+    text = (
+        'The general said the offensive would "change the course of the war" within weeks.\n\n'
+        'The mayor said the strike on the shelter was "a war crime against sleeping families."\n\n'
+        'The governor said he had heard the reservists "will be sent to the southern front."\n'
+    )
+    statements = _statements(nlp, text)
+    (course,) = _with(statements, "change the course of the war")
+    assert course.kind == "reported" and course.quote.startswith("the offensive would")
+    (crime,) = _with(statements, "a war crime against sleeping families")
+    assert crime.kind == "reported" and crime.quote.startswith("the strike on the shelter was")
+    (front,) = _with(statements, "will be sent to the southern front")
+    assert front.kind == "direct" and front.quote.startswith("will be sent")
