@@ -66,6 +66,8 @@ _QUOTE_ONLY = frozenset({"continue"})
 _GO_ON = frozenset({"go", "continue", "proceed", "begin", "start"})
 # Dependents that make a quote part of the writer's clause: 'is "a microcosm"', 'called it "a disgrace"'.
 _ARGUMENTS = frozenset({"attr", "acomp", "dobj", "xcomp", "oprd", "pobj"})
+# A verb with one of these is saying something of its own, not framing a quote.
+_COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "prep"})
 _SUBORDINATORS = frozenset({"when", "while", "since", "because", "after", "before", "where", "if", "once"})
 # Verbs whose object is the hearer, not the content: "..., Kuleba told reporters".
 _RECIPIENT_VERBS = frozenset({"tell", "ask", "inform", "brief", "remind", "assure", "warn", "urge"})
@@ -172,6 +174,37 @@ class _Quotes:
 
 def _is_cue(token: Token) -> bool:
     return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS
+
+
+def _framing_verb(token: Token, quotes: _Quotes) -> bool:
+    """Any verb frames a quote when its clause is only speaker and verb, set off by the quote:
+    '"...," Clinton gushed.' / '"...?" fumed the senator.' / 'He sighed: "..."'. The quote's own comma,
+    question or exclamation mark (or the colon) ties them; a verb with an object or complement of its own
+    ("she wrote "Trump 2016" on the sidewalk") is not such a frame."""
+    if token.pos_ != "VERB" or token.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    children = [c for c in token.children if not quotes.inside(c)]
+    subjects = [c for c in children if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN", "PRON")]
+    if not subjects or subjects[0].lower_ in _RELATIVES:
+        return False
+    if any(c.dep_ in _COMPLEMENTS for c in children):
+        return False
+    doc = token.doc
+    start, end = _cue_clause(token, mention_of(subjects[0]), quotes)
+    if end - start > 8:
+        return False  # a clause of its own, not a frame
+    before = _skip(doc, start - 1, -1, {","})
+    if before >= 0 and doc[before].is_quote and quotes.inside(doc[before]):
+        span = quotes.spans[quotes.of_token[before]]
+        closing = doc.text[span.start : span.end].rstrip()[-1:]
+        after = _skip(doc, end, 1, set())
+        if closing in (",", "?", "!") and (after >= len(doc) or doc[after].text in (".", ",", "\n")):
+            return _leads_into(doc.text, span, doc[start].idx)
+    after = _skip(doc, end, 1, set())
+    if after + 1 < len(doc) and doc[after].text == ":":
+        opening = _skip(doc, after + 1, 1, set())
+        return opening < len(doc) and doc[opening].is_quote and quotes.inside(doc[opening])
+    return False
 
 
 def _left_noun(cue: Token, quotes: _Quotes) -> Token | None:
@@ -622,7 +655,10 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         resolver.remember(referent, name)
 
     for token in doc:
-        if quotes.inside(token) or not _is_cue(token):
+        if quotes.inside(token):
+            continue
+        speech_verb = _is_cue(token)
+        if not speech_verb and not _framing_verb(token, quotes):
             continue
         if _infinitive(token) and token.head.lemma_.lower() not in _GO_ON:
             continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
@@ -630,7 +666,10 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in ("i", "we", "you"):
             continue
         written = mention_of(subject[0]) if subject[0] is not subject[1] else named_mention(subject[0])
-        emit(written, named_mention(subject[1]), token, _pieces(token, written, quotes, _is_cue))
+        pieces = _pieces(token, written, quotes, _is_cue)
+        if not speech_verb:
+            pieces = [p for p in pieces if p.quote is not None]
+        emit(written, named_mention(subject[1]), token, pieces)
     # "according to X" inside another statement ("he said that according to his information, ...") is
     # part of that statement, not a source of its own
     for token in doc:

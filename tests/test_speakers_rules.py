@@ -135,3 +135,17 @@ def test_quote_finishing_the_writers_clause_is_reported_whole(nlp):
     assert crime.kind == "reported" and crime.quote.startswith("the strike on the shelter was")
     (front,) = _with(statements, "will be sent to the southern front")
     assert front.kind == "direct" and front.quote.startswith("will be sent")
+
+
+def test_any_verb_frames_a_quote_it_is_set_off_from(nlp):
+    text = (
+        '"They have left us nothing but ruins," the farmer sighed.\n\n'
+        'The colonel shrugged: "We have seen worse winters than this one."\n\n'
+        'A volunteer wrote "No to war" on the wall of the school.\n'
+    )
+    statements = _statements(nlp, text)
+    (ruins,) = _with(statements, "nothing but ruins")
+    assert ruins.speaker == "the farmer" and ruins.kind == "direct"
+    (winters,) = _with(statements, "worse winters")
+    assert winters.speaker == "The colonel" and winters.kind == "direct"
+    assert not _with(statements, "No to war")
