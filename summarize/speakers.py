@@ -59,7 +59,7 @@ _INFINITIVE_CONTENT = frozenset(
 )
 # Speech acts whose content may be a noun phrase ("denied the allegations", "announced plans to ...").
 _OBJECT_CONTENT = frozenset({"deny", "promise", "pledge", "vow", "announce", "repeat", "reiterate", "demand",
-    "predict", "confirm", "acknowledge"})  # fmt: skip
+    "predict", "confirm", "acknowledge", "claim"})  # fmt: skip
 # Verbs after which an infinitive cue is a statement made: "he went on to say", "she continued to insist".
 # Cues that are speech only next to a quote ('"...," he continued'), not "the fighting will continue".
 _QUOTE_ONLY = frozenset({"continue"})
@@ -68,6 +68,8 @@ _GO_ON = frozenset({"go", "continue", "proceed", "begin", "start"})
 _ARGUMENTS = frozenset({"attr", "acomp", "dobj", "xcomp", "oprd", "pobj"})
 # A verb with one of these is saying something of its own, not framing a quote.
 _COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "prep"})
+# Speech verbs whose content is always a clause, never a noun phrase.
+_CLAUSE_ONLY = frozenset({"say", "argue", "insist", "assert", "contend", "explain"})
 _SUBORDINATORS = frozenset({"when", "while", "since", "because", "after", "before", "where", "if", "once"})
 # Verbs whose object is the hearer, not the content: "..., Kuleba told reporters".
 _RECIPIENT_VERBS = frozenset({"tell", "ask", "inform", "brief", "remind", "assure", "warn", "urge"})
@@ -217,7 +219,9 @@ def _left_noun(cue: Token, quotes: _Quotes) -> Token | None:
     i = cue.i - 1
     while i >= 0 and (doc[i].is_space or doc[i].text == "," or doc[i].pos_ in ("NUM", "ADV", "AUX", "PART")):
         i -= 1
-    if i < 0 or doc[i].pos_ not in ("PROPN", "NOUN") or quotes.inside(doc[i]):
+    if i < 0 or quotes.inside(doc[i]):
+        return None
+    if doc[i].pos_ not in ("PROPN", "NOUN") and doc[i].ent_type_ not in ("PERSON", "ORG"):
         return None
     mention = mention_of(doc[i])
     before = mention.start - 1
@@ -237,7 +241,7 @@ def _subject(cue: Token, quotes: _Quotes) -> tuple[Token, Token] | None:
     token = cue
     for depth in range(4):
         for child in token.children:
-            if quotes.inside(child) and not quotes.inside(token):
+            if quotes.inside(child) and not quotes.inside(cue):
                 continue  # a misparse hangs a word of the quote on the cue: '"... he would ...," Biden said'
             if child.dep_ in _SUBJECTS or (depth > 0 and child.dep_ == "nsubjpass"):
                 if child.lower_ in _RELATIVES and token.dep_ == "relcl":
@@ -281,9 +285,14 @@ def _verb_led(cue: Token, quotes: _Quotes) -> _Piece | None:
                 and child.lemma_ != "be"
             ):
                 return _Piece(cue.i, child.right_edge.i + 1, with_cue=True)
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if lemma in _CLAUSE_ONLY and obj is not None and obj.pos_ in ("NOUN", "PROPN") and not quotes.inside(obj):
+        # "say" takes a clause, so a noun object is the subject of a clause the parser broke up ("said the
+        # difference ... is "pretty remarkable""): the content runs from it to the end of the cue's clause
+        ends = [c.right_edge.i for c in cue.children if c.i > cue.i and c.dep_ not in ("conj", "cc", "punct")]
+        return _Piece(obj.left_edge.i, max(ends) + 1)
     if lemma not in _OBJECT_CONTENT:
         return None
-    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
     if obj is None or obj.pos_ not in ("NOUN", "PROPN") or obj.ent_type_ == "PERSON" or quotes.inside(obj):
         return None
     if _words(cue.doc, obj.left_edge.i, obj.right_edge.i + 1) < 2:
@@ -344,7 +353,9 @@ def _interrupts(cue: Token, quotes: _Quotes) -> bool:
     participle ("..., promising more funding"), a relative clause ("who have accused him") or a verb with
     an object of its own ("the economy is adding 182,000 jobs")."""
     children = [c for c in cue.children if not quotes.inside(c)]
-    subjects = [c for c in children if c.dep_ == "nsubj"]
+    subjects = [c for c in children if c.dep_ == "nsubj"] or [
+        t for t in [_left_noun(cue, quotes)] if t is not None
+    ]
     if not subjects or subjects[0].lower_ in _RELATIVES:
         return False
     for child in children:
@@ -365,7 +376,12 @@ def _parenthetical(cue: Token, clause: tuple[int, int], quotes: _Quotes) -> _Pie
     """The clause a cue interrupts: "Rutte will hold talks ..., the alliance said" / "That culture, they
     said, emphasizes selling". With words on both sides the span keeps the cue inside it (verbatim)."""
     head = cue.head
-    if head is cue or cue.dep_ not in ("parataxis", "ccomp", "advcl") or _is_cue(head):
+    # "..., Steve Mnuchin, told the Post": the parser makes an inverted cue a conjunct of the clause
+    if cue.dep_ == "conj" and (
+        any(c.dep_ == "nsubj" for c in cue.children) or _left_noun(cue, quotes) is None
+    ):
+        return None
+    if head is cue or cue.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or _is_cue(head):
         return None
     if not _interrupts(cue, quotes):
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from summarize.model import Statement
 from summarize.parse import parse
-from summarize.speakers import extract_speakers
+from summarize.speakers import extract_speakers, find_attributions
 
 
 def _statements(nlp, text: str) -> tuple[Statement, ...]:
@@ -149,3 +149,31 @@ def test_any_verb_frames_a_quote_it_is_set_off_from(nlp):
     (winters,) = _with(statements, "worse winters")
     assert winters.speaker == "The colonel" and winters.kind == "direct"
     assert not _with(statements, "No to war")
+
+
+def test_inverted_speaker_after_the_content(nlp):
+    text = (
+        "The army isn't planning any more assaults on the city this winter, the region's military governor, "
+        "Oleh Syniehubov, told The Kyiv Independent on Monday.\n"
+    )
+    statements = _statements(nlp, text)
+    (plan,) = _with(statements, "planning any more assaults")
+    assert "Syniehubov" in plan.speaker and plan.kind == "reported"
+    assert "told" not in plan.quote
+
+
+def test_claims_of_responsibility_keep_their_verb(nlp):
+    text = "A group calling itself the Black Sun has claimed responsibility for the attack on the depot.\n"
+    (statement,) = _statements(nlp, text)
+    assert statement.quote == "claimed responsibility for the attack on the depot"
+    assert statement.speaker == "A group" and statement.kind == "reported"
+
+
+def test_noun_object_of_say_starts_a_broken_up_clause(nlp):
+    text = 'The colonel said the difference between this winter and the last is "enormous, frankly."\n'
+    parsed = parse(text, nlp=nlp)
+    statements = _statements(nlp, text)
+    (statement,) = statements
+    assert statement.speaker == "The colonel" and statement.kind == "reported"
+    assert statement.quote.startswith("the difference between this winter and the last is")
+    assert find_attributions(parsed)[0].content_end > parsed.text.index("enormous")
