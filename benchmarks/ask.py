@@ -63,7 +63,7 @@ def report(shared: Path) -> str:
         return f"[ask] {articles}"
     articles += _more_articles(shared, {a.key for a in articles})
     started = time.perf_counter()
-    briefs = build_briefs(articles)
+    briefs, slow = build_briefs(articles)
     brief_s = time.perf_counter() - started
     questions = [q["ask"] for q in spec["questions"]]
     store_s, timings, found = asyncio.run(_measure(briefs, questions))
@@ -73,6 +73,11 @@ def report(shared: Path) -> str:
         [
             f"[ask] /ask latency, {ARTICLES:,} articles stored in the asking chat "
             f"({len(briefs)} distinct real articles, briefs built once in {brief_s:.1f} s, stored in {store_s:.1f} s)",
+            *(
+                [f"  WARNING: {len(slow)} article(s) left out, briefing took too long: {', '.join(slow)}"]
+                if slow
+                else []
+            ),
             f"  {len(timings)} questions ({len(questions)} × {ROUNDS} rounds), {found} answered",
             f"  median {statistics.median(ms):.1f} ms   p95 {p95:.1f} ms   max {ms[-1]:.1f} ms",
         ]
