@@ -50,7 +50,8 @@ _SUBJECTS = ("nsubj",)
 _RELATIVES = frozenset({"who", "which", "that", "whom"})
 # Nouns whose "saying" clause is a document, not a speaker: "a statement saying ..." takes the verb's subject.
 _DOCUMENTS = frozenset({"statement", "report", "letter", "post", "tweet", "message", "email", "memo", "document",
-    "release", "note", "interview", "speech", "remark", "video", "ad", "survey", "poll", "study", "filing"})  # fmt: skip
+    "release", "note", "interview", "speech", "remark", "video", "ad", "survey", "poll", "study", "filing",
+    "comment", "article", "book", "film", "page", "website"})  # fmt: skip
 _CLIMB = ("conj", "advcl", "xcomp", "acl", "relcl", "dobj", "pobj", "prep", "pcomp")
 _CUE_CLAUSE = ("nsubj", "aux", "neg", "advmod", "npadvmod", "prep", "dobj", "dative", "agent", "prt")
 # Speech acts whose content may be an infinitive ("vowed to ...", "urged voters to ...", "claimed to have ...").
@@ -70,6 +71,7 @@ _ARGUMENTS = frozenset({"attr", "acomp", "dobj", "xcomp", "oprd", "pobj"})
 _COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "prep"})
 # Speech verbs whose content is always a clause, never a noun phrase.
 _CLAUSE_ONLY = frozenset({"say", "argue", "insist", "assert", "contend", "explain"})
+_TIME_PREPOSITIONS = frozenset({"while", "after", "before", "by", "since", "when"})
 _SUBORDINATORS = frozenset({"when", "while", "since", "because", "after", "before", "where", "if", "once"})
 # Verbs whose object is the hearer, not the content: "..., Kuleba told reporters".
 _RECIPIENT_VERBS = frozenset({"tell", "ask", "inform", "brief", "remind", "assure", "warn", "urge"})
@@ -149,13 +151,15 @@ class _Quotes:
         never crosses one."""
         if self._stops is None:
             doc = self.doc
-            self._stops = [
-                t.i
-                for t in doc
-                if (t.text in _TERMINAL_MARKS or t.text == ";")  # "; " joins two sentences
-                and not self.inside(t)
-                and (t.whitespace_ or t.i + 1 == len(doc))
-            ]
+            self._stops = []
+            depth = 0  # brackets: "($5.2bn; £2.77bn)" is one aside, not two sentences
+            for t in doc:
+                depth = max(0, depth + (t.text in "([") - (t.text in ")]")) if t.is_bracket else depth
+                if "\n" in t.text:
+                    depth = 0
+                mark = t.text in _TERMINAL_MARKS or (t.text == ";" and depth == 0)  # "; " joins two sentences
+                if mark and not self.inside(t) and (t.whitespace_ or t.i + 1 == len(doc)):
+                    self._stops.append(t.i)
         return self._stops
 
     def first_token(self, k: int) -> int:
@@ -257,7 +261,7 @@ def _subject(cue: Token, quotes: _Quotes) -> tuple[Token, Token] | None:
             and token.head.lemma_ not in _DOCUMENTS
         ):
             return token.head, token.head  # "with analysts saying ..."
-        if token.dep_ in _CLIMB and token.head is not token:
+        if token.dep_ in _CLIMB and token.head.i != token.i:
             token = token.head
         else:
             return None
@@ -268,11 +272,41 @@ def _infinitive(token: Token) -> bool:
     return token.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
 
+def _asserted(cue: Token) -> bool:
+    """Whether a cue reports a speech act that took place: a finite verb or a participle hanging on the
+    speaker's clause ("..., vowing to ..."), not a hypothetical ("if he repeats ..."), a modal ("will ask"),
+    a gerund after a preposition ("seen as predicting ...") or a speech act inside what someone else said
+    ("said it will ask Rosneft to ...")."""
+    finite = cue.tag_ in ("VBD", "VBZ", "VBP") or any(
+        c.dep_ == "aux" and c.lemma_ in ("have", "be") for c in cue.children
+    )  # "has denied", "is urging"
+    participle = cue.tag_ == "VBG" and (
+        cue.dep_ in ("advcl", "conj") or (cue.dep_ == "pcomp" and cue.head.lower_ in _TIME_PREPOSITIONS)
+    )  # "..., vowing to", "while promising to"; not "seen as predicting"
+    if not (finite or participle):
+        return False
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.children):
+        return False
+    clause = cue
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in clause.children):
+        return False
+    token = clause
+    while token.head.i != token.i:
+        if token.dep_ in ("ccomp", "xcomp") and _is_cue(token.head):
+            return False
+        token = token.head
+    return True
+
+
 def _verb_led(cue: Token, quotes: _Quotes) -> _Piece | None:
     """Content that is not a clause of its own, kept with its verb so the kind of speech act stays visible:
     a promise, call or claim with an infinitive ("vowed to limit ...", "urged voters to vote early") or a
     speech act on a noun phrase ("has denied all three allegations", "announced plans to ...")."""
     lemma = cue.lemma_.lower()
+    if not _asserted(cue):
+        return None
     # "has vowed to ...", "has urged them to ...": a standing promise or appeal, background to the story
     perfect = cue.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in cue.children)
     if lemma in _INFINITIVE_CONTENT and not perfect:
@@ -381,7 +415,7 @@ def _parenthetical(cue: Token, clause: tuple[int, int], quotes: _Quotes) -> _Pie
         any(c.dep_ == "nsubj" for c in cue.children) or _left_noun(cue, quotes) is None
     ):
         return None
-    if head is cue or cue.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or _is_cue(head):
+    if head.i == cue.i or cue.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or _is_cue(head):
         return None
     if not _interrupts(cue, quotes):
         return None
@@ -471,7 +505,7 @@ def _according_to(token: Token) -> Token | None:
 def _according_piece(token: Token) -> _Piece | None:
     """The clause that "according to X" qualifies, without the phrase itself (the larger side)."""
     clause = token.head
-    while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
         clause = clause.head
     phrase = sorted(t.i for t in token.subtree)
     lo, hi = clause.left_edge.i, clause.right_edge.i + 1
@@ -503,7 +537,7 @@ def _trim(parsed: Parsed, start: int, end: int, quotes: _Quotes) -> tuple[int, i
         if doc[i].text != "," or tail.lower_ not in _TAIL_STARTS:
             continue
         clause = tail  # the largest constituent that starts at the tail word
-        while clause.head is not clause and clause.head.left_edge.i == tail.i:
+        while clause.head.i != clause.i and clause.head.left_edge.i == tail.i:
             clause = clause.head
         after = clause.right_edge.i + 1
         if not (after + 1 < end and doc[after].text == ","):  # not an insertion the content goes on after
@@ -558,7 +592,9 @@ class _Resolver:
 
     def remember(self, mention: Mention, name: str) -> None:
         head = self.parsed.doc[mention.head]
-        if head.ent_type_ == "PERSON" or head.lower_ in ("he", "she"):
+        if head.lemma_.lower() in _DOCUMENTS:
+            kind = "org"  # "a comment suggesting ...": a later "she" never means the comment
+        elif head.ent_type_ == "PERSON" or head.lower_ in ("he", "she"):
             kind = "person"
         elif head.tag_ in ("NNS", "NNPS") or head.lower_ == "they":
             kind = "group"
@@ -681,7 +717,7 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         subject = _subject(token, quotes)
         if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in ("i", "we", "you"):
             continue
-        written = mention_of(subject[0]) if subject[0] is not subject[1] else named_mention(subject[0])
+        written = mention_of(subject[0]) if subject[0].i != subject[1].i else named_mention(subject[0])
         pieces = _pieces(token, written, quotes, _is_cue)
         if not speech_verb:
             pieces = [p for p in pieces if p.quote is not None]

@@ -177,3 +177,23 @@ def test_noun_object_of_say_starts_a_broken_up_clause(nlp):
     assert statement.speaker == "The colonel" and statement.kind == "reported"
     assert statement.quote.startswith("the difference between this winter and the last is")
     assert find_attributions(parsed)[0].content_end > parsed.text.index("enormous")
+
+
+def test_hypothetical_modal_and_nested_speech_acts_are_not_statements(nlp):
+    text = (
+        "The sprinter can win if he repeats the times he ran in the spring.\n\n"
+        "The ministry says it will ask the allies to send more shells.\n\n"
+        "The general's memoir is widely seen as predicting the war.\n"
+    )
+    statements = _statements(nlp, text)
+    assert not _with(statements, "the times he ran")
+    assert not any(s.quote.startswith("ask") for s in statements)
+    assert not _with(statements, "predicting the war")
+    (shells,) = _with(statements, "send more shells")
+    assert shells.speaker == "The ministry" and shells.quote.startswith("it will ask")
+
+
+def test_semicolon_inside_brackets_does_not_cut_the_content(nlp):
+    text = "The ministry said it needed a further 540bn hryvnia ($13bn; £10bn) to rebuild the grid.\n"
+    (statement,) = _statements(nlp, text)
+    assert statement.quote.endswith("to rebuild the grid")
