@@ -78,14 +78,15 @@ def brief_from_text(
         notices.append("This text is very short, so the brief covers nearly all of it.")
     # Figures and speakers share the attributions, so a figure inside a quote gets the quote's speaker.
     attributions = find_attributions(parsed)
+    figures = extract_figures(parsed, attributions)
     return Brief(
         title=cleaned.title,
         dateline=cleaned.dateline,
         url=url,
         language=language,
         sentences=len(parsed.sentences),
-        summary=summarize_sentences(parsed, sentences),
-        figures=extract_figures(parsed, attributions),
+        summary=summarize_sentences(parsed, sentences, figures=figures),
+        figures=figures,
         speakers=extract_speakers(parsed, attributions),
         published=published,
         notices=tuple(notices),

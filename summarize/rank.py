@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer
 from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -22,7 +23,7 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
-from summarize.model import SummarySentence
+from summarize.model import Figure, SummarySentence
 from summarize.parse import Parsed
 
 LANGUAGE = "english"
@@ -100,8 +101,11 @@ def sumy_ratings(method: str, parsed: Parsed) -> list[float]:
             ratings[info.order] = float(info.rating)
         return infos
 
-    _configured(SUMY_METHODS[method])(document, capture)
-    return [ratings.get(i, 0.0) for i in range(len(document.sentences))]
+    # A text without content words makes LexRank's power method divide 0 by 0: such ratings count as 0.
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        _configured(SUMY_METHODS[method])(document, capture)
+    values = (ratings.get(i, 0.0) for i in range(len(document.sentences)))
+    return [value if math.isfinite(value) else 0.0 for value in values]
 
 
 def _content_terms(span) -> Counter[str]:
@@ -152,10 +156,12 @@ class LeadCentrality:
             for i, c in enumerate(centrality)
         ]
 
-    def select(self, parsed: Parsed, count: int) -> list[int]:
+    def select(self, parsed: Parsed, count: int, figures: Sequence[Figure] = ()) -> list[int]:
+        """Best-first pick; a candidate repeating a pick's words or its key figure is skipped."""
         scores = self.rate(parsed)
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
         terms = [_content_terms(span) for span in parsed.sentences]
+        facts = _figure_facts(figures)
         chosen: list[int] = []
         for index in order:
             if len(chosen) == count:
@@ -165,8 +171,26 @@ class LeadCentrality:
                 continue
             if any(_cosine(terms[index], terms[j]) > self.redundancy for j in chosen):
                 continue
+            if any(facts.get(index, set()) & facts.get(j, set()) for j in chosen):
+                continue
             chosen.append(index)
         return sorted(chosen)
+
+
+def _figure_facts(figures: Sequence[Figure]) -> dict[int, set[tuple[str, float]]]:
+    """Per sentence, the (category, number) of its casualty/troop/territory/... figures.
+
+    Two sentences reporting the same toll ("killed or wounded at least 30", then the quote "At least 30
+    soldiers were killed and wounded") say the same thing, however different their words.
+    """
+    facts: dict[int, set[tuple[str, float]]] = {}
+    for figure in figures:
+        if figure.number is not None and figure.category not in ("other", "time"):
+            family = (
+                "casualties" if figure.category in ("killed", "wounded", "casualties") else figure.category
+            )
+            facts.setdefault(figure.sentence, set()).add((family, figure.number))
+    return facts
 
 
 def select_by_ratings(parsed: Parsed, ratings: list[float], count: int) -> list[int]:
@@ -195,13 +219,13 @@ def selector(method: str) -> Selector:
 
 
 def summarize_sentences(
-    parsed: Parsed, count: int | None = None, *, method: str = "ours"
+    parsed: Parsed, count: int | None = None, *, figures: Sequence[Figure] = ()
 ) -> tuple[SummarySentence, ...]:
-    """The summary: verbatim sentences of the article, in article order."""
+    """The summary: verbatim sentences of the article, in article order (our method, LeadCentrality)."""
     if not parsed.sentences:
         return ()
     wanted = count if count is not None else summary_length(len(parsed.sentences))
-    picked = selector(method)(parsed, max(1, wanted))
+    picked = LeadCentrality().select(parsed, max(1, wanted), figures)
     if not picked:  # nothing reads as a full sentence (a list, a headline): give the opening lines
         picked = list(range(min(wanted, len(parsed.sentences))))
     return tuple(SummarySentence(text=parsed.sentences[i].text, sentence=i) for i in picked)

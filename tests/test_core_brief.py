@@ -293,3 +293,28 @@ def test_errors_survive_the_process_pool_with_their_arguments() -> None:
         assert type(again) is type(error)
         assert again.message == error.message and str(again) == str(error)
         assert vars(again) == vars(error)
+
+
+ODD_TEXTS = [
+    "Kyiv, Monday.\n\nSirens.\n\nThree drones down over the capital.\n\nNo casualties.",
+    "BREAKING: EXPLOSIONS REPORTED IN KHARKIV\n\nMORE TO FOLLOW",
+    "- 12 drones shot down\n- 3 missiles intercepted\n- 2 injured in Odesa\n- power cut in 4 districts",
+    '"We will not retreat." "Not one step." "Never."',
+    "According to. Said. He said, she said: they said that.",
+    "2024-12-16 14:05 UTC | 1,400 km² | $1.2bn | 30-40 | 10:30 a.m. | 3rd | 50%",
+    "Follow live updates 👉 https://example.org/live 🔴🔴🔴 #Ukraine #Kursk @news",
+    "def main():\n    return 42\n\nif __name__ == '__main__':\n    main()",
+]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_odd_shapes_of_text_brief_or_refuse_cleanly(nlp, text: str) -> None:
+    """Headlines, lists, bare quotes and fragments: a Brief with its invariants, or a clear BriefError."""
+    from summarize.errors import BriefError
+
+    try:
+        brief = brief_from_text(text, nlp=nlp)
+    except BriefError as error:
+        assert error.message.endswith(".")
+        return
+    check_invariants(brief)
