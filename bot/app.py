@@ -38,6 +38,7 @@ HANDLER_MODULES: tuple[str, ...] = (
     "bot.handlers.chat_settings",  # /settings
     "bot.handlers.privacy",  # /export /forget
     "bot.handlers.feeds",  # /subscribe /unsubscribe /feeds /digest; feed polling and digest jobs
+    "bot.handlers.ask",  # /ask and questions sent as replies to a brief
 )
 # ----------------------------------------------------------------------------------------------------------
 
