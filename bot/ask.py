@@ -24,6 +24,7 @@ from storage.ask_queries import (
 )
 from storage.database import Database
 from storage.keys import fold
+from summarize.figures import counted_phrase
 from summarize.model import Figure
 from summarize.question import (
     Question,
@@ -89,6 +90,7 @@ class AnswerItem:
     source: Source
     date: str | None  # the article's published date, else the day it was received (ISO)
     score: float
+    phrase: str | None = None  # figure: value and what it counts as a reader says it ("Thousands of troops")
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ async def _how_many(
                 source=_source(match.article),
                 date=_date(match.article),
                 score=score,
+                phrase=counted_phrase(figure),
             )
             scored.append((item, match.article))
         if not found and _NUMBER.search(match.text):
@@ -434,7 +437,9 @@ def _render_item(item: AnswerItem, html_mode: bool) -> str:
     lines: list[str] = []
     if item.kind == "figure":
         head = bold(item.text)
-        if item.counts:
+        if item.phrase and item.phrase.startswith(item.text):
+            head += _esc(item.phrase[len(item.text) :], html_mode)
+        elif item.counts:
             head += " " + _esc(item.counts, html_mode)
         details = [
             label + _esc(_cut(value, 200), html_mode)
