@@ -1,41 +1,12 @@
-"""Run every benchmark section on ../shared (or --shared DIR) and print its tables.
-
-Each section is a module of this package with `report(shared: Path) -> str`; a section whose data is
-missing says so and is skipped, so the command never fails for want of ../shared.
-"""
+"""`make bench`: every benchmark section on ../shared (or --shared DIR), medians and ratios from one run."""
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-import time
-from pathlib import Path
+
+from evaluation.sections import run_sections
 
 SECTIONS = ("brief", "storage", "bot", "ask", "feeds")
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--shared", type=Path, default=Path("../shared"))
-    parser.add_argument("sections", nargs="*", default=list(SECTIONS))
-    args = parser.parse_args(argv)
-    if not args.shared.is_dir():
-        print(f"skipped: no shared data at {args.shared} (benchmarks need ../shared/seed and ../shared/data)")
-        return 0
-    for name in args.sections:
-        try:
-            module = importlib.import_module(f"benchmarks.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"benchmarks.{name}":
-                print(f"[{name}] not built yet\n")
-                continue
-            raise
-        started = time.perf_counter()
-        print(module.report(args.shared))
-        print(f"[{name}: {time.perf_counter() - started:.1f} s]\n", flush=True)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_sections("benchmarks", SECTIONS))

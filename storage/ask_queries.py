@@ -85,7 +85,7 @@ async def sentence_matches(
     if match is None:
         return []
     where, params = _scope(chat_id, article_id, "s")
-    async with db._conns.reading() as conn:
+    async with db.connections.reading() as conn:
         rows = await conn.execute_fetchall(
             f"""
             SELECT s.position, substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text,
@@ -139,7 +139,7 @@ async def facts_in_sentences(
     figures: dict[tuple[int, int], list[Figure]] = {}
     quotes: dict[tuple[int, int], list[Statement]] = {}
     unique = list(dict.fromkeys(keys))
-    async with db._conns.reading() as conn:
+    async with db.connections.reading() as conn:
         for start in range(0, len(unique), _MAX_KEYS):
             chunk = unique[start : start + _MAX_KEYS]
             values = ", ".join("(?, ?)" for _ in chunk)
@@ -160,7 +160,7 @@ async def quotes_by_speaker(
 ) -> list[QuoteMatch]:
     """Quotes whose speaker holds `key` (case-insensitive substring), newest article first."""
     where, params = _scope(chat_id, article_id, "q")
-    async with db._conns.reading() as conn:
+    async with db.connections.reading() as conn:
         rows = await conn.execute_fetchall(
             f"""
             SELECT q.speaker, q.kind, q.quote, q.sentence,
@@ -184,7 +184,7 @@ async def sentences_before(
     check_chat_id(chat_id)
     found: dict[tuple[int, int], list[str]] = {}
     unique = list(dict.fromkeys(keys))
-    async with db._conns.reading() as conn:
+    async with db.connections.reading() as conn:
         for start in range(0, len(unique), _MAX_KEYS):
             chunk = unique[start : start + _MAX_KEYS]
             values = ", ".join("(?, ?)" for _ in chunk)

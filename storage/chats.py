@@ -74,6 +74,11 @@ class Chats:
         self._conns = conns
         self._defaults = defaults
 
+    @property
+    def defaults(self) -> ChatDefaults:
+        """The settings a chat starts with (other storage modules creating chats use the same)."""
+        return self._defaults
+
     async def ensure(self, chat_id: int, *, now: datetime | None = None) -> ChatSettings:
         """The chat's settings, creating the chat with the defaults on first contact."""
         async with self._conns.writing() as conn:

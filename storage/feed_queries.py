@@ -47,7 +47,7 @@ class FeedArticle:
 class FeedQueries:
     def __init__(self, db: Database) -> None:
         self._conns = db.connections  # the same connections (one writer lock) as the rest of storage
-        self._defaults = db.chats._defaults  # new chats get the database's defaults, as elsewhere
+        self._defaults = db.chats.defaults  # new chats get the database's defaults, as elsewhere
 
     async def overview(self, chat_id: int) -> list[FeedOverview]:
         async with self._conns.reading() as conn:
