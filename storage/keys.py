@@ -16,8 +16,13 @@ def normalize_url(url: str) -> str:
     """Lower-case scheme and host, drop the fragment and tracking parameters; keep everything else.
 
     Conservative on purpose: two URLs that could name different articles must keep different keys.
+    A string urlsplit refuses (a bracketed host that is no IP address) is its own key: it names nothing
+    fetchable, and a repeat check must not fail on what a person typed.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
     )
