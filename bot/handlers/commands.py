@@ -62,7 +62,8 @@ def parse_count(args: list[str], *, default: int, maximum: int) -> int | None:
     """`[N]` as an int in 1..maximum; None when the arguments are not that."""
     if not args:
         return default
-    if len(args) == 1 and args[0].isdigit() and 1 <= int(args[0]) <= maximum:
+    # isdecimal, not isdigit: "²" is a digit that int() refuses
+    if len(args) == 1 and args[0].isdecimal() and 1 <= int(args[0]) <= maximum:
         return int(args[0])
     return None
 
@@ -85,6 +86,9 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     word = (message.text or "").split()[0] if message and message.text else "that command"
+    _, at, addressee = word.partition("@")
+    if at and addressee.casefold() != (context.bot.username or "").casefold():
+        return  # /command@otherbot in a group is another bot's business
     await send_html(
         context.bot,
         update.effective_chat.id,
