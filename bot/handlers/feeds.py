@@ -42,6 +42,15 @@ DIGEST_USAGE = (
 )
 
 
+SHOWN_TITLE = 200  # a feed names itself: its title is cut for display so a reply always fits a message
+SHOWN_URL = 500
+
+
+def _shown(text: str, limit: int) -> str:
+    """`text` escaped for HTML, cut to `limit` characters (before escaping) with "…"."""
+    return e(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def _local(moment: datetime | None, tz: ZoneInfo) -> str:
     return "never" if moment is None else moment.astimezone(tz).strftime("%d %b %H:%M")
 
@@ -72,10 +81,10 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     result = await poller_of(svc).take_resolved(chat_id, subscription.feed_id, resolved)
     settings = await svc.db.chats.ensure(chat_id)
     title = resolved.feed.title or resolved.url
-    lines = [f"Following <b>{e(title)}</b>", e(resolved.url)]
+    lines = [f"Following <b>{_shown(title, SHOWN_TITLE)}</b>", _shown(resolved.url, SHOWN_URL)]
     if request.include or request.exclude:
         words = [f"+{w}" for w in request.include] + [f"-{w}" for w in request.exclude]
-        lines.append("Filters: " + e(" ".join(words)))
+        lines.append("Filters: " + _shown(" ".join(words), SHOWN_URL))
     lines.append(
         f"{len(resolved.feed.entries)} items in the feed; {result.briefed} of the newest briefed into your history."
     )
@@ -110,7 +119,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
         return
     target: FeedOverview | None = None
-    if args[0].isdigit():
+    if args[0].isdecimal():  # not isdigit: int() refuses "²"
         number = int(args[0])
         target = next((feed for feed in feeds if feed.position == number), None)
         if target is None:
@@ -124,11 +133,15 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except ValueError:
         removed = False
     if not removed:
-        await send_html(context.bot, chat_id, f"This chat does not follow {e(url)}; see /feeds.")
+        await send_html(
+            context.bot, chat_id, f"This chat does not follow {_shown(url, SHOWN_URL)}; see /feeds."
+        )
         return
     name = target.title if target is not None and target.title else url
     await send_html(
-        context.bot, chat_id, f"Stopped following <b>{e(name)}</b>. Its stories stay in your history."
+        context.bot,
+        chat_id,
+        f"Stopped following <b>{_shown(name, SHOWN_TITLE)}</b>. Its stories stay in your history.",
     )
 
 
@@ -137,12 +150,14 @@ def feeds_reply(feeds: list[FeedOverview], tz: ZoneInfo) -> str:
         return "This chat follows no feeds yet. Add one with <code>/subscribe https://example.org/rss</code>."
     blocks = [f"<b>Feeds of this chat</b> ({len(feeds)} of {MAX_FEEDS_PER_CHAT})"]
     for feed in feeds:
-        lines = [f"{feed.position}. <b>{e(feed.title or feed.url)}</b>", e(feed.url)]
+        lines = [
+            f"{feed.position}. <b>{_shown(feed.title or feed.url, SHOWN_TITLE)}</b>",
+            _shown(feed.url, SHOWN_URL),
+        ]
         lines.append(f"Last fetch: {_local(feed.last_checked, tz)} · {feed.items} items")
         if feed.include or feed.exclude:
-            lines.append(
-                "Filters: " + e(" ".join([f"+{w}" for w in feed.include] + [f"-{w}" for w in feed.exclude]))
-            )
+            words = [f"+{w}" for w in feed.include] + [f"-{w}" for w in feed.exclude]
+            lines.append("Filters: " + _shown(" ".join(words), SHOWN_URL))
         if feed.last_error:
             lines.append(f"Last error ({feed.error_count} in a row): {e(feed.last_error)}")
         blocks.append("\n".join(lines))
