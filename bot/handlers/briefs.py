@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from telegram import Message, Update
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -50,6 +51,7 @@ COMMANDS = [
     ),
 ]
 MORE_SENTENCES = 8
+MAX_ID_DIGITS = 18  # every id below 10**18 fits SQLite's signed 64-bit INTEGER
 
 
 @dataclass(frozen=True)
@@ -237,11 +239,27 @@ def _classify(svc: Services, message: Message) -> Intake:
     )
 
 
+def addressed_to_bot(message: Message, bot_id: int, bot_username: str | None) -> bool:
+    """A private chat always talks to the bot; in a group only a reply to it or an @mention does."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return True
+    mention = f"@{bot_username}".casefold() if bot_username else None
+    mentions = message.parse_entities([MessageEntity.MENTION]) if message.text else {}
+    return mention is not None and any(text.casefold() == mention for text in mentions.values())
+
+
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:
         return
+    # In a group, advice goes only to messages meant for the bot: not to every "ok" or sticker.
+    addressed = addressed_to_bot(message, context.bot.id, context.bot.username)
     if not (message.text or message.caption or message.document):
+        if not addressed:
+            return
         await send_html(
             context.bot,
             update.effective_chat.id,
@@ -249,7 +267,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             reply_to=message.message_id,
         )
         return
-    await answer(update, context, _classify(services(context), message), message.message_id)
+    intake = _classify(services(context), message)
+    if intake.kind in ("too_short", "unsupported") and not addressed:
+        return
+    await answer(update, context, intake, message.message_id)
 
 
 async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -280,7 +301,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action, _, raw_id = (query.data or "").partition(":")
     chat_id = query.message.chat.id if query.message else None
     article = None
-    if chat_id is not None and raw_id.isdigit():
+    # Data can be forged by a modified client: an id beyond SQLite's 64-bit integers is no article.
+    if chat_id is not None and raw_id.isdecimal() and len(raw_id) <= MAX_ID_DIGITS:
         article = await svc.db.articles.get(chat_id, int(raw_id))
     if article is None:
         await query.answer("That article is no longer in this chat's history.", show_alert=True)
@@ -309,7 +331,14 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_button, pattern=r"^(more|figs|quotes):\d+$"))
 
 
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Button data no handler takes (forged, or from an older version): answer it, or the button spins."""
+    await update.callback_query.answer("That button no longer works.")
+
+
 def register_last(application: Application) -> None:
+    # Registered after every module's own CallbackQueryHandler, so only data none of them takes lands here.
+    application.add_handler(CallbackQueryHandler(on_unknown_button))
     # Anything that is not a command is an article (or bad input that gets advice): registered after every
     # module's own handlers, so a reply that asks a question or a feed command is handled there first.
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, on_message))
