@@ -18,6 +18,7 @@ CONFIRM = InlineKeyboardMarkup(
     [[InlineKeyboardButton("Yes, delete everything", callback_data="forget:yes"),
       InlineKeyboardButton("Cancel", callback_data="forget:no")]]
 )  # fmt: skip
+PENDING = "forget_pending"  # chat_data: message id of the /forget question awaiting its answer
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,16 +34,22 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_html(
+    asked = await send_html(
         context.bot,
         update.effective_chat.id,
         "Delete every article, brief, subscription and setting stored for this chat? This cannot be undone.",
         keyboard=CONFIRM,
     )
+    context.chat_data[PENDING] = asked.message_id  # only the latest question's buttons count, and once
 
 
 async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    # A double tap sends two presses before the buttons are gone; the second must not run (and report)
+    # another deletion. Presses of one chat run in order (bot/ordering.py), so the pop is race-free.
+    if query.message is None or context.chat_data.pop(PENDING, None) != query.message.message_id:
+        await query.answer("This question was already answered. Send /forget to ask again.")
+        return
     await query.answer()
     chat_id = query.message.chat.id  # the chat the button is in: a chat can only delete itself
     if query.data == "forget:yes":
