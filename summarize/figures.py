@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Span, Token
 
 from summarize.lexicon import REPORTING_VERBS, SPEAKER_PRONOUNS
+from summarize.mentions import fuller_name
 from summarize.model import Category, Figure
 from summarize.numbers import (
     AMBIGUOUS_QUALIFIERS,
@@ -1418,6 +1419,11 @@ def _attributed(attributions: Sequence[Any], start_char: int, end_char: int) -> 
 
 
 def _claimant(parsed: Parsed, sentence: Span, m: _Mention, quotes, attributions) -> str | None:
+    claimant = _claimant_as_written(parsed, sentence, m, quotes, attributions)
+    return claimant and (fuller_name(parsed.doc, claimant, m.start) or claimant)
+
+
+def _claimant_as_written(parsed: Parsed, sentence: Span, m: _Mention, quotes, attributions) -> str | None:
     doc = parsed.doc
     text, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])

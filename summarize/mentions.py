@@ -57,6 +57,11 @@ ORG_NOUNS = frozenset(
         "embassy",
         "parliament",
         "cabinet",
+        "navy",
+        "police",
+        "headquarters",
+        "observatory",
+        "commission",
     }
 )
 # Role nouns; "the minister" refers back to a person named with that title ("Defence Minister X").
@@ -162,6 +167,29 @@ def named_mention(token: Token) -> Mention:
     return mention_of(token)
 
 
+def has_person_title(doc: Doc, mention: Mention) -> bool:
+    """A name with a person's title in front: "Defense Minister Taras Holub", "Colonel Patrice Mbala"."""
+    head = doc[mention.head]
+    return head.pos_ == "PROPN" and any(
+        doc[i].lemma_.lower() in PERSON_NOUNS or doc[i].lower_ in PERSON_NOUNS
+        for i in range(mention.start, head.i)
+    )
+
+
+def fuller_name(doc: Doc, name: str, before: int) -> str | None:
+    """The fuller earlier name a bare surname refers to: "Mbala" -> "Patrice Mbala" (the last one before
+    token `before`), so a figure shown on its own line still says who claims it."""
+    if not name.istitle() or " " in name:
+        return None
+    found = None
+    for ent in doc.ents:
+        if ent.start >= before:
+            break
+        if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text == name:
+            found = ent.text
+    return found
+
+
 def is_pronoun(token: Token) -> bool:
     return token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS
 
@@ -209,7 +237,11 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         kind = "person" if ent.label_ == "PERSON" else "org"
         if ent.label_ == "NORP" and head.tag_ not in ("NNPS", "NNS"):
             continue  # "Ukrainian" as an adjective names nobody
-        yield Candidate(head.i, ent.text, kind, is_subject=head.dep_ in ("nsubj", "nsubjpass"))
+        if head.dep_ == "poss":
+            continue  # "Lysenko's deputy, Roman Shevchuk, ...": the possessor is not who the sentence is about
+        # "Lysenko's deputy, Captain Roman Shevchuk, was ...": a name in apposition to the subject is the subject
+        role = head.head.dep_ if head.dep_ == "appos" else head.dep_
+        yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
 
 
 def _fits(pronoun: str, candidate: Candidate) -> bool:

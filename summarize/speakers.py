@@ -21,8 +21,10 @@ from spacy.tokens import Doc, Span, Token
 from summarize.lexicon import REPORTING_VERBS
 from summarize.mentions import (
     MEDIA,
+    ORG_NOUNS,
     Candidate,
     Mention,
+    has_person_title,
     is_nominal,
     is_pronoun,
     mention_of,
@@ -594,8 +596,14 @@ class _Resolver:
         head = self.parsed.doc[mention.head]
         if head.lemma_.lower() in _DOCUMENTS:
             kind = "org"  # "a comment suggesting ...": a later "she" never means the comment
-        elif head.ent_type_ == "PERSON" or head.lower_ in ("he", "she"):
+        elif (
+            head.ent_type_ == "PERSON"
+            or head.lower_ in ("he", "she")
+            or has_person_title(self.parsed.doc, mention)
+        ):
             kind = "person"
+        elif head.lemma_.lower() in ORG_NOUNS and head.tag_ in ("NN", "NNP"):
+            kind = "org"  # "Ukraine's air force", "the Israeli military": a later "it"
         elif head.tag_ in ("NNS", "NNPS") or head.lower_ == "they":
             kind = "group"
         elif (
