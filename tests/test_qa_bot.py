@@ -163,6 +163,20 @@ async def test_forget_confirmed_twice_reports_what_was_deleted(harness: BotHarne
     assert harness.errors == []
 
 
+async def test_brief_command_on_the_bots_own_brief_resends_it(harness: BotHarness) -> None:
+    # "/brief" as a reply to one of the bot's briefs briefed the bot's own rendering as a new pasted
+    # article ("• • Shelling ..."), storing it in the history, where /ask could quote it as a source.
+    brief = await harness.send(CHAT, ARTICLE_TEXT)
+    again = await harness.send(CHAT, "/brief", reply_to_message_id=brief[-1].message_id)
+    assert "Already in this chat's history" in again[0].text
+    assert "• •" not in texts(again)
+    assert await harness.services.db.articles.count(CHAT) == 1
+    [help_reply] = await harness.send(CHAT, "/history")
+    [other] = await harness.send(CHAT, "/brief", reply_to_message_id=help_reply.message_id)
+    assert "my own" in other.text and await harness.services.db.articles.count(CHAT) == 1
+    assert harness.errors == []
+
+
 # ---- guards: what already held under attack --------------------------------------------------------------
 
 INJECTED_TITLE = 'Strike on <b>Kharkiv</b> & "Izium" </i> kills 5 &lt;script&gt;'

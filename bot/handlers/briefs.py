@@ -23,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.handlers.ask import article_of_reply
 from bot.handlers.common import Progress, send_html, send_reply
 from bot.intake import Intake, classify, classify_text, is_telegram_link
 from bot.render import (
@@ -290,6 +291,20 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             "Reply with /brief to a message that holds a link or an article's text, "
             "or write the link after it: <code>/brief https://example.com/news/article</code>.",
         )
+        return
+    if target.from_user is not None and target.from_user.id == context.bot.id:
+        # Never brief the bot's own words as an article: a brief is sent again from storage.
+        chat_id = update.effective_chat.id
+        article_id = await article_of_reply(svc.db, chat_id, target)
+        if article_id is None or not await _send_stored(
+            context.bot, svc, chat_id, article_id, message.message_id, None
+        ):
+            await send_html(
+                context.bot,
+                chat_id,
+                "That is one of my own messages, not an article. Reply /brief to the message that holds "
+                "the link or the text.",
+            )
         return
     await answer(update, context, _classify(svc, target), target.message_id)
 
