@@ -367,10 +367,11 @@ def render_digest(digest: Digest, *, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -
     window = f"{_local(digest.since, tz)} – {_local(digest.until, tz)}"
     if digest.empty:
         return [f"<b>Digest</b> ({_e(window)})\nNo new stories from your feeds since the last digest."]
+    total = len(digest.stories) + digest.more
     header = (
         f"<b>Digest</b> ({_e(window)})\n"
-        f"{len(digest.stories) + digest.more} stories from {digest.sources} "
-        f"source{'s' if digest.sources != 1 else ''}, {digest.articles} article{'s' if digest.articles != 1 else ''}."
+        f"{_count(total, 'story', 'stories')} from {_count(digest.sources, 'source')}, "
+        f"{_count(digest.articles, 'article')}."
     )
     blocks = [header]
     blocks += [render_story(i, story) for i, story in enumerate(digest.stories, start=1)]
@@ -473,3 +474,7 @@ async def send_digest(
     if scheduled:
         await queries.mark_digest_sent(chat_id, day, sent, sent_at=now)
     return DigestOutcome("sent", day, tuple(sent), digest)
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -26,15 +26,19 @@ _LANGUAGE_NAMES = {
 
 def decode_input(data: bytes) -> str:
     """Bytes from a file, stdin or an upload as text; `BinaryInput` for images, PDFs and the like."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Windows Notepad)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]:
         raise BinaryInput(
             "That looks like a binary file (an image, PDF or archive). Send the article's text or a link."
         )
-    for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     text = data.decode("cp1252", errors="replace")
     if len(_CONTROL.findall(text[:8192])) > 8:
         raise BinaryInput("That doesn't look like text. Send the article's text or a link.")

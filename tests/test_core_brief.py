@@ -318,3 +318,25 @@ def test_odd_shapes_of_text_brief_or_refuse_cleanly(nlp, text: str) -> None:
         assert error.message.endswith(".")
         return
     check_invariants(brief)
+
+
+def test_control_and_bidi_override_characters_are_removed() -> None:
+    raw = "Shelling hit Zarichne on Tues\x00day, killing 3.\u202e Officials said the\u2066 toll may rise.\x07"
+    cleaned = clean_text(raw)
+    assert cleaned.text == "Shelling hit Zarichne on Tuesday, killing 3. Officials said the toll may rise."
+
+
+def test_inline_markup_in_pasted_text_is_dropped(nlp) -> None:
+    text = (
+        "Governor Olena <b>Marchenko</b> said rescuers pulled 4 people from the rubble.<br>"
+        'She said: "We will <i>not</i> stop searching."'
+    )
+    brief = brief_from_text(text, nlp=nlp)
+    check_invariants(brief)
+    assert "<" not in brief.text and ">" not in brief.text
+    assert "Governor Olena Marchenko said rescuers" in brief.text
+
+
+def test_utf16_text_files_are_read() -> None:
+    text = "Two drones were shot down over Kyiv overnight, the city administration said."
+    assert decode_input(text.encode("utf-16")) == text
