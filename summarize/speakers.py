@@ -229,12 +229,20 @@ def _left_noun(cue: Token, quotes: _Quotes) -> Token | None:
         return None
     if doc[i].pos_ not in ("PROPN", "NOUN") and doc[i].ent_type_ not in ("PERSON", "ORG"):
         return None
-    mention = mention_of(doc[i])
-    before = mention.start - 1
-    while before >= 0 and doc[before].is_space:
-        before -= 1
+    noun = doc[i]
+    # "..., the General Staff of Ukraine's Armed Forces reported": the last word hangs on the speaker's noun
+    while noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head.head
+    mention = mention_of(noun)
+    before = _skip(doc, mention.start - 1, -1, set())
+    # "..., local officials and the United Nations said": the speaker is the whole coordination
+    if before > 0 and doc[before].lower_ in ("and", "or") and noun.dep_ == "conj":
+        left = _skip(doc, before - 1, -1, set())
+        if left >= 0 and doc[left].pos_ in ("NOUN", "PROPN") and noun.head.i == left:
+            noun, mention = doc[left], mention_of(doc[left])
+            before = _skip(doc, mention.start - 1, -1, set())
     if before < 0 or doc[before].text == "," or doc[before].is_quote or doc[before].is_sent_end:
-        return doc[i]
+        return noun
     return None
 
 
@@ -478,6 +486,14 @@ def _pieces(cue: Token, written: Mention, quotes: _Quotes, is_cue) -> list[_Piec
     if cue.lemma_.lower() in _QUOTE_ONLY:
         pieces = [p for p in pieces if p.quote is not None]
     pieces = [c for c in (_clip(p, cue.i, quotes.stops()) for p in pieces) if c is not None]
+    # "X happened near the city, aid workers and officials said": a parse may hang an inverted speaker on the
+    # content's last noun; the content ends before it
+    pieces = [
+        replace(p, end=written.start)
+        if p.quote is None and p.start < written.start < p.end <= cue.i + 1 and written.start < cue.i
+        else p
+        for p in pieces
+    ]
     # the content never holds its own cue or speaker ("GOP nominee Donald Trump ... said")
     return [
         p

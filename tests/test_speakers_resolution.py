@@ -47,3 +47,21 @@ def test_a_titled_name_is_a_person_for_a_later_he(nlp):
         "open. He said 300 guards had been sent to the border since March."
     )
     assert "Holub" in _speaker_of(_statements(nlp, text), "300 guards")
+
+
+def test_an_inverted_speaker_with_a_prepositional_phrase_is_found(nlp):
+    text = (
+        "Border guards stopped two trucks carrying fuel near the crossing on Friday, the State Security "
+        "Service of Moldova reported on Saturday."
+    )
+    statements = _statements(nlp, text)
+    assert _speaker_of(statements, "stopped two trucks") == "the State Security Service of Moldova"
+
+
+def test_an_inverted_coordinated_speaker_is_found_whole(nlp):
+    text = (
+        "Gunmen burned the market in the town of Kaya on Sunday, forcing hundreds of families to flee "
+        "towards Kongoussi, aid workers and local officials said."
+    )
+    statements = _statements(nlp, text)
+    assert _speaker_of(statements, "burned the market") == "aid workers and local officials"
