@@ -259,6 +259,7 @@ DISPLACED_WORDS = frozenset(
         "homeless",
         "asylum",
         "exodus",
+        "evacuation",
     ]
 )
 TROOP_WORDS = frozenset(
@@ -335,7 +336,14 @@ EQUIPMENT_WORDS = frozenset(
     ]
 )
 _EQUIPMENT_COMPOUNDS = frozenset(
-    ["defense", "defence", "missile", "artillery", "rocket", "air", "weapon", "weapons", "radar"]
+    ["defense", "defence", "missile", "artillery", "rocket", "air", "weapon", "weapons", "radar", "warfare"]
+)
+# People who tell a story: "two security sources said" counts the sources, not the story.
+_SOURCE_NOUNS = frozenset(["source", "official", "diplomat", "witness", "medic", "doctor", "analyst"])
+# Places a front line is counted in: "took control of six settlements".
+_SETTLEMENT_WORDS = frozenset(["settlement", "village", "town", "locality", "hamlet"])
+_TERRITORY_VERBS = frozenset(
+    ["capture", "seize", "take", "control", "recapture", "retake", "liberate", "occupy", "lose", "cede"]
 )
 CLAIM_NOUNS = frozenset(
     ["claim", "estimate", "report", "figure", "assessment", "statement", "data", "tally", "count"]
@@ -940,6 +948,15 @@ def _excluded(doc: Doc, sentence: Span, m: _Mention, dates: list[tuple[int, int]
             "only",
         ):
             return True
+    # "two security sources said": the number of people telling the story is no figure of the story
+    if (
+        m.qualifier is None
+        and m.unit is None
+        and first.dep_ == "nummod"
+        and first.head.lemma_.lower() in _SOURCE_NOUNS
+        and _is_speaking_subject(first.head)
+    ):
+        return True
     # "the two sides": a definite small number refers back, it is not a new count
     return (
         m.qualifier is None
@@ -949,6 +966,13 @@ def _excluded(doc: Doc, sentence: Span, m: _Mention, dates: list[tuple[int, int]
         and m.number is not None
         and m.number <= 10
     )
+
+
+def _is_speaking_subject(noun: Token) -> bool:
+    """The noun (or a conjunct it heads) is the subject of a reporting verb: "two sources and an official said"."""
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head
+    return noun.dep_ == "nsubj" and noun.head.lemma_.lower() in REPORTING_VERBS
 
 
 # --------------------------------------------------------------------------------- what it counts
@@ -1192,6 +1216,9 @@ def _category(m: _Mention, noun: Token | None, verbs: list[Token]) -> Category:
     noun_lemma = noun.lemma_.lower() if noun is not None else ""
     if noun is not None:
         lemmas.add(noun_lemma)
+        # "losses of up to 420 servicemen", "the evacuation of 3,000 residents": the noun it is "of"
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+            lemmas.add(noun.head.head.lemma_.lower())
         lemmas |= {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound")}
         lemmas |= {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
     # "6.5 million remain refugees": the complement says what they are
@@ -1207,9 +1234,15 @@ def _category(m: _Mention, noun: Token | None, verbs: list[Token]) -> Category:
             if child.dep_ in ("nsubj", "nsubjpass", "dobj") and noun is None:
                 lemmas |= {t.lemma_.lower() for t in child.subtree}
     if noun_lemma in EQUIPMENT_WORDS or (
-        noun_lemma == "system" and any(c.lower_ in _EQUIPMENT_COMPOUNDS for c in noun.children)
+        noun_lemma == "system"
+        and any(
+            c.lower_ in _EQUIPMENT_COMPOUNDS or (c.dep_ == "compound" and c.pos_ == "PROPN")
+            for c in noun.children
+        )  # "air defense systems", "Patriot systems": a named model is a weapon
     ):
         return "equipment"
+    if noun_lemma in _SETTLEMENT_WORDS and lemmas & _TERRITORY_VERBS:
+        return "territory"
     killed = bool(lemmas & KILL_WORDS)
     wounded = bool(lemmas & WOUND_WORDS)
     lost_troops = "lose" in lemmas and (noun_lemma in TROOP_WORDS or noun_lemma in ("man", "people", "life"))
