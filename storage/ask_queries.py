@@ -12,15 +12,16 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from storage.articles import check_limit
 from storage.chats import check_chat_id
 from storage.clock import from_db
 from storage.database import Database
+from storage.facts import figure_from_row, statement_from_row
 from storage.keys import fold
 from storage.search import fts_query
-from summarize.model import Category, Figure, SpeechKind, Statement
+from summarize.model import Figure, Statement
 
 _ARTICLE = (
     "a.id AS a_id, a.title AS a_title, a.url AS a_url, a.forward_title AS a_channel,"
@@ -105,32 +106,6 @@ async def sentence_matches(
     ]
 
 
-def _figure(row: sqlite3.Row) -> Figure:
-    return Figure(
-        value=row["value"],
-        number=row["number"],
-        low=row["low"],
-        high=row["high"],
-        qualifier=row["qualifier"],
-        unit=row["unit"],
-        category=cast(Category, row["category"]),
-        counts=row["counts"],
-        claimed_by=row["claimed_by"],
-        where=row["place"],
-        when=row["time_text"],
-        sentence=row["sentence"],
-    )
-
-
-def _statement(row: sqlite3.Row) -> Statement:
-    return Statement(
-        speaker=row["speaker"],
-        kind=cast(SpeechKind, row["kind"]),
-        quote=row["quote"],
-        sentence=row["sentence"],
-    )
-
-
 async def facts_in_sentences(
     db: Database, chat_id: int, keys: Sequence[tuple[int, int]]
 ) -> tuple[dict[tuple[int, int], list[Figure]], dict[tuple[int, int], list[Statement]]]:
@@ -144,7 +119,10 @@ async def facts_in_sentences(
             chunk = unique[start : start + _MAX_KEYS]
             values = ", ".join("(?, ?)" for _ in chunk)
             flat = [item for key in chunk for item in key]
-            for table, target, build in (("figures", figures, _figure), ("quotes", quotes, _statement)):
+            for table, target, build in (
+                ("figures", figures, figure_from_row),
+                ("quotes", quotes, statement_from_row),
+            ):
                 rows = await conn.execute_fetchall(
                     f"SELECT * FROM {table} WHERE chat_id = ? AND (article_id, sentence) IN (VALUES {values})"
                     " ORDER BY article_id, position",
@@ -174,7 +152,7 @@ async def quotes_by_speaker(
             """,
             (*params, fold(key), check_limit(limit)),
         )
-    return [QuoteMatch(_article(row), _statement(row), row["sentence_text"]) for row in rows]
+    return [QuoteMatch(_article(row), statement_from_row(row), row["sentence_text"]) for row in rows]
 
 
 async def sentences_before(

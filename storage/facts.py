@@ -14,6 +14,34 @@ from storage.records import FigureRow, QuoteRow
 from summarize.model import Category, Figure, SpeechKind, Statement
 
 
+def figure_from_row(row: Any) -> Figure:
+    """A `figures` table row as the model's Figure (columns `place` and `time_text` hold where and when)."""
+    return Figure(
+        value=row["value"],
+        number=row["number"],
+        low=row["low"],
+        high=row["high"],
+        qualifier=row["qualifier"],
+        unit=row["unit"],
+        category=cast(Category, row["category"]),
+        counts=row["counts"],
+        claimed_by=row["claimed_by"],
+        where=row["place"],
+        when=row["time_text"],
+        sentence=row["sentence"],
+    )
+
+
+def statement_from_row(row: Any) -> Statement:
+    """A `quotes` table row as the model's Statement."""
+    return Statement(
+        speaker=row["speaker"],
+        kind=cast(SpeechKind, row["kind"]),
+        quote=row["quote"],
+        sentence=row["sentence"],
+    )
+
+
 def _filters(chat_id: int, since: datetime | None) -> tuple[list[str], list[Any]]:
     where = ["x.chat_id = ?"]
     params: list[Any] = [check_chat_id(chat_id)]
@@ -59,20 +87,7 @@ class Facts:
                 article_title=row["a_title"],
                 article_url=row["a_url"],
                 received_at=from_db(row["a_received"]),
-                figure=Figure(
-                    value=row["value"],
-                    number=row["number"],
-                    low=row["low"],
-                    high=row["high"],
-                    qualifier=row["qualifier"],
-                    unit=row["unit"],
-                    category=cast(Category, row["category"]),
-                    counts=row["counts"],
-                    claimed_by=row["claimed_by"],
-                    where=row["place"],
-                    when=row["time_text"],
-                    sentence=row["sentence"],
-                ),
+                figure=figure_from_row(row),
             )
             for row in rows
         ]
@@ -100,12 +115,7 @@ class Facts:
                 article_title=row["a_title"],
                 article_url=row["a_url"],
                 received_at=from_db(row["a_received"]),
-                statement=Statement(
-                    speaker=row["speaker"],
-                    kind=cast(SpeechKind, row["kind"]),
-                    quote=row["quote"],
-                    sentence=row["sentence"],
-                ),
+                statement=statement_from_row(row),
             )
             for row in rows
         ]
