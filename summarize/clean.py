@@ -17,12 +17,6 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Control characters (NUL cuts SQLite strings short) and bidi overrides/isolates, which could visually
 # reorder the rest of a line, including the bot's own attribution, when shown in Telegram.
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-# Inline markup pasted along with the text ("Governor Olena <b>Marchenko</b> said"): page markup, not words.
-_INLINE_TAG = re.compile(
-    r"</?(?:b|i|u|s|em|strong|small|big|sup|sub|span|font|a|abbr|cite|mark|q|code)\b[^<>]{0,300}>",
-    re.IGNORECASE,
-)
-_BREAK_TAG = re.compile(r"<(?:br|/p|p|/div|div|/li|li)\b[^<>]{0,300}>", re.IGNORECASE)
 _TERMINAL_END = re.compile(r"[.!?…]['\"”’)\]»]*$")
 # A sentence glued to the next by a lost line break: "community.Dr Venter" (seen in scraped BBC text).
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z])")
@@ -82,7 +76,7 @@ def _key(line: str) -> str:
 def _paragraphs(text: str) -> list[str]:
     """Split into paragraphs; hard-wrapped lines inside a paragraph are joined back together."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _UNSAFE_CHARS.sub("", _INLINE_TAG.sub("", _BREAK_TAG.sub("\n", text)))
+    text = _UNSAFE_CHARS.sub("", text)
     paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", text):
         lines = [_normalise_line(line) for line in block.split("\n")]

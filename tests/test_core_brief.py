@@ -326,17 +326,6 @@ def test_control_and_bidi_override_characters_are_removed() -> None:
     assert cleaned.text == "Shelling hit Zarichne on Tuesday, killing 3. Officials said the toll may rise."
 
 
-def test_inline_markup_in_pasted_text_is_dropped(nlp) -> None:
-    text = (
-        "Governor Olena <b>Marchenko</b> said rescuers pulled 4 people from the rubble.<br>"
-        'She said: "We will <i>not</i> stop searching."'
-    )
-    brief = brief_from_text(text, nlp=nlp)
-    check_invariants(brief)
-    assert "<" not in brief.text and ">" not in brief.text
-    assert "Governor Olena Marchenko said rescuers" in brief.text
-
-
 def test_utf16_text_files_are_read() -> None:
     text = "Two drones were shot down over Kyiv overnight, the city administration said."
     assert decode_input(text.encode("utf-16")) == text
