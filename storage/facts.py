@@ -73,14 +73,7 @@ class Facts:
         if claimant is not None:
             where.append("instr(x.claimed_by_key, ?) > 0")
             params.append(fold(claimant))
-        async with self._conns.reading() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT x.*, a.title AS a_title, a.url AS a_url, a.received_at AS a_received"
-                " FROM figures AS x JOIN articles AS a ON a.id = x.article_id AND a.chat_id = x.chat_id"
-                f" WHERE {' AND '.join(where)} ORDER BY a.received_at DESC, x.article_id DESC, x.position"
-                " LIMIT ?",
-                (*params, check_limit(limit)),
-            )
+        rows = await self._with_article("figures", where, params, limit)
         return [
             FigureRow(
                 article_id=row["article_id"],
@@ -101,14 +94,7 @@ class Facts:
         if speaker is not None:
             where.append("instr(x.speaker_key, ?) > 0")
             params.append(fold(speaker))
-        async with self._conns.reading() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT x.*, a.title AS a_title, a.url AS a_url, a.received_at AS a_received"
-                " FROM quotes AS x JOIN articles AS a ON a.id = x.article_id AND a.chat_id = x.chat_id"
-                f" WHERE {' AND '.join(where)} ORDER BY a.received_at DESC, x.article_id DESC, x.position"
-                " LIMIT ?",
-                (*params, check_limit(limit)),
-            )
+        rows = await self._with_article("quotes", where, params, limit)
         return [
             QuoteRow(
                 article_id=row["article_id"],
@@ -119,3 +105,19 @@ class Facts:
             )
             for row in rows
         ]
+
+    async def _with_article(self, table: str, where: list[str], params: list[Any], limit: int) -> list[Any]:
+        """Rows of `figures` or `quotes` matching `where` (which holds the chat filter), each with its
+        article's title, URL and received time, newest article first."""
+        if table not in ("figures", "quotes"):
+            raise ValueError(f"not a fact table: {table}")
+        async with self._conns.reading() as conn:
+            return list(
+                await conn.execute_fetchall(
+                    "SELECT x.*, a.title AS a_title, a.url AS a_url, a.received_at AS a_received"
+                    f" FROM {table} AS x JOIN articles AS a ON a.id = x.article_id AND a.chat_id = x.chat_id"
+                    f" WHERE {' AND '.join(where)} ORDER BY a.received_at DESC, x.article_id DESC, x.position"
+                    " LIMIT ?",
+                    (*params, check_limit(limit)),
+                )
+            )
