@@ -46,10 +46,9 @@ def _read_source(source: str) -> bytes:
 
 def make_brief(source: str, sentences: int | None) -> Brief:
     if source.lower().startswith(("http://", "https://")):
-        from summarize.fetch import fetch_sync
-        from summarize.pipeline import brief_from_page
+        from summarize.pipeline import brief_from_url
 
-        return brief_from_page(fetch_sync(source), sentences=sentences)
+        return brief_from_url(source, sentences=sentences)
     from summarize.pipeline import brief_from_bytes
 
     data = _read_source(source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from summarize.clean import clean_text
+from summarize.config import FetchLimits
 from summarize.errors import BinaryInput, EmptyInput, NotEnglish
 from summarize.extract import extract_article, looks_like_html
 from summarize.figures import extract_figures
@@ -123,3 +124,13 @@ def brief_from_page(page, *, sentences: int | None = None, nlp: NLP | None = Non
     if page.content_type.startswith("text/plain"):
         return brief_from_text(page.text, url=page.final_url, sentences=sentences, nlp=nlp)
     return brief_from_html(page.text, url=page.final_url, sentences=sentences, nlp=nlp)
+
+
+def brief_from_url(
+    url: str, *, limits: FetchLimits | None = None, sentences: int | None = None, nlp: NLP | None = None
+) -> Brief:
+    """Fetch a public http(s) page through the address guard and brief it (blocking; for the CLI and
+    scripts: the bot fetches with `summarize.fetch.fetch` on its event loop and briefs in its pool)."""
+    from summarize.fetch import fetch_sync
+
+    return brief_from_page(fetch_sync(url, limits=limits), sentences=sentences, nlp=nlp)

@@ -140,3 +140,15 @@ def test_url_errors_exit_2(article_server: str) -> None:
     assert unsafe.returncode == 2
     assert len(unsafe.stderr.decode().strip().splitlines()) == 1
     assert "private" in unsafe.stderr.decode().lower() or "local" in unsafe.stderr.decode().lower()
+
+
+def test_brief_from_url_in_process(article_server: str, nlp) -> None:
+    from summarize.config import FetchLimits
+    from summarize.errors import UnsafeUrl
+    from summarize.pipeline import brief_from_url
+
+    brief = brief_from_url(f"{article_server}/talks", limits=FetchLimits(allow_private=True), nlp=nlp)
+    assert brief.url == f"{article_server}/talks"
+    assert brief.title == "Ceasefire talks stall as both sides trade claims over front-line village"
+    with pytest.raises(UnsafeUrl):
+        brief_from_url(f"{article_server}/talks", limits=FetchLimits(allow_private=False), nlp=nlp)
