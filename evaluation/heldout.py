@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation.figures import _content, _core, _pct, score_seed
-from evaluation.speakers import THRESHOLDS, Item, Tally, _score, _Words, same_speaker
+from evaluation.speakers import THRESHOLDS, Item, Tally, _score, _Words, gold_items, same_speaker
 
 GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "articles" / "gold"
 SPLITS = ("tune", "test")
@@ -81,19 +81,6 @@ def best_figure(figures, gold: dict):
     return max(candidates, key=lambda f: len(context & _content(f"{f.counts} {f.where} {f.when}")))
 
 
-def gold_statements(text: str, gold: dict) -> list[Item]:
-    """The gold statements as character spans of the cleaned text (each quote is verbatim in it)."""
-    items = []
-    for statement in gold["speakers"]:
-        start = text.find(statement["quote"])
-        if start < 0:
-            raise ValueError(f"gold quote not in the cleaned text: {statement['quote'][:60]!r}")
-        items.append(
-            Item(((start, start + len(statement["quote"])),), statement["speaker"], kind=statement["kind"])
-        )
-    return items
-
-
 def predicted_statements(attributions) -> list[Item]:
     return [
         Item(((a.content_start, a.content_end),), a.speaker, kind=a.kind, cue=a.cue) for a in attributions
@@ -120,7 +107,7 @@ def score_article(article: Article, nlp) -> tuple[dict[str, int], int, Tally]:
     _score(
         tally,
         _Words(cleaned.text),
-        gold_statements(cleaned.text, article.gold),
+        gold_items(cleaned.text, article.gold),
         predicted_statements(attributions),
         lambda g, p: same_speaker(p.speaker, g.speaker),
     )

@@ -246,12 +246,13 @@ def _seed_body(text: str, gold: dict) -> str:
     return "\n".join(lines)
 
 
-def _seed_items(body: str, gold: dict) -> list[Item]:
+def gold_items(text: str, gold: dict) -> list[Item]:
+    """A gold file's statements as character spans of the text (each quote is verbatim in it)."""
     items = []
     for statement in gold["speakers"]:
-        start = body.find(statement["quote"])
+        start = text.find(statement["quote"])
         if start < 0:
-            raise ValueError(f"seed gold quote not in the article: {statement['quote'][:60]!r}")
+            raise ValueError(f"gold quote not in the article text: {statement['quote'][:60]!r}")
         items.append(
             Item(((start, start + len(statement["quote"])),), statement["speaker"], kind=statement["kind"])
         )
@@ -358,7 +359,7 @@ def report(shared: Path) -> str:
         body = _seed_body((shared / "seed" / gold["source"]).read_text(encoding="utf-8"), gold)
         parsed = parse(body, nlp=nlp)
         words = _Words(body)
-        gold_items = _seed_items(body, gold)
+        seed_gold = gold_items(body, gold)
 
         def by_name(g: Item, p: Item) -> bool:
             return same_speaker(p.speaker, g.speaker)
@@ -369,7 +370,7 @@ def report(shared: Path) -> str:
                 continue
             tally = Tally()
             pred = _ours(parsed) if system == "ours" else _textacy(parsed, tally)
-            _score(tally, words, gold_items, pred, by_name)
+            _score(tally, words, seed_gold, pred, by_name)
             note = f"right speaker+kind {tally.both_right}/{tally.gold} (target >= 10/11, P >= 0.8)"
             lines.append(_row("seed (1 article)", system, tally, note))
     else:
@@ -400,14 +401,14 @@ def report(shared: Path) -> str:
         parsed = parse(item["text"], nlp=nlp)
         parse_seconds += time.perf_counter() - started
         words = _Words(item["text"])
-        gold_items = _polnear_items(item, parsed.doc)
+        polnear_gold = _polnear_items(item, parsed.doc)
         predictions = {"ours": merge_by_cue(_ours(parsed))}
         if not peer_missing:
             predictions["textacy"] = merge_by_cue(_textacy(parsed, tallies[("all", "textacy")]))
         for (subset, system), tally in tallies.items():
             if system in predictions:
                 counts = (lambda p: p.kind == "direct") if subset == "quoted" else (lambda p: True)
-                _score(tally, words, gold_items, predictions[system], by_mention, subsets[subset], counts)
+                _score(tally, words, polnear_gold, predictions[system], by_mention, subsets[subset], counts)
     n = len(items)
     labels = {
         "speech": f"PolNeAR speech ({n})",
