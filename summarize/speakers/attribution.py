@@ -36,7 +36,8 @@ from summarize.speakers.words import GO_ON
 
 @dataclass(frozen=True)
 class Attribution:
-    """One statement found in the parse, with offsets into `parsed.text`."""
+    """One statement found in the parse, with offsets into `parsed.text`: source (the speaker as written),
+    cue and content spans, and the speaker resolved to a name. Figures take their claimant from it."""
 
     speaker: str  # resolved, as named in the article ("Zelensky", "NATO (the alliance)", "a NATO official")
     kind: SpeechKind
@@ -47,6 +48,8 @@ class Attribution:
     speaker_start: int  # char span of the speaker as written ("he", "the alliance"); -1 when unknown
     speaker_end: int
     mention: str  # the speaker as written, before resolution
+    cue_start: int = -1  # char span of the cue ("said", "according to")
+    cue_end: int = -1
 
 
 def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
@@ -63,6 +66,10 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
             return
         first = doc.char_span(chars[0], chars[1], alignment_mode="expand")
         token = first.start if first is not None else cue
+        cue_token = doc[cue]
+        cue_last = (
+            cue_token.nbor() if cue_token.lower_ == "according" and cue_token.i + 1 < len(doc) else cue_token
+        )
         found.append(
             Attribution(
                 speaker=name,
@@ -74,6 +81,8 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
                 speaker_start=written.start_char,
                 speaker_end=written.end_char,
                 mention=written.text,
+                cue_start=cue_token.idx,
+                cue_end=cue_last.idx + len(cue_last.text),
             )
         )
 
