@@ -12,3 +12,6 @@ SOURCE_PREPOSITIONS: tuple[tuple[str, ...], ...] = (("according", "to"), ("citin
 
 # Third-person pronouns that a speaker resolver maps back to a named speaker.
 SPEAKER_PRONOUNS: frozenset[str] = frozenset({"he", "she", "they", "it", "him", "her", "them"})
+
+# First-person pronouns: in a quote they are its speaker; in the writer's own words, nobody's claim.
+FIRST_PERSON: frozenset[str] = frozenset({"i", "we", "me", "us", "you", "our", "my"})

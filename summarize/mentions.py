@@ -25,6 +25,10 @@ ORG_NOUNS = word_set("", "org_nouns")
 PERSON_NOUNS = word_set("", "person_nouns")
 # News agencies are named as recipients ("told AFP"), never the referent of "the alliance".
 MEDIA = word_set("", "media")
+# Heads that can say nothing: "Images of bullet casings ... suggest", "previous claims", "the data".
+NOT_SPEAKERS = word_set("", "not_speakers")
+# "the alliance" may be any organisation named before; "the military" only one with that word in its name.
+GENERIC_ORG_NOUNS = word_set("", "generic_org_nouns")
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 
 
@@ -196,12 +200,20 @@ def resolve_nominal(doc: Doc, sentences: Sequence[Span], sentence_of, mention: M
         name = _name_around(token)
         if name:
             return name
-    if lemma in ORG_NOUNS:
+    if lemma in GENERIC_ORG_NOUNS:
         for index in range(here, max(-1, here - 4), -1):
             sentence = sentences[index]
             limit = mention.start if index == here else sentence.end
             orgs = [c for c in _entity_candidates(doc, sentence, limit) if c.kind == "org"]
-            organisations = [c for c in orgs if doc[c.token].ent_type_ == "ORG"]
+            # "the military" is never "the health ministry": an organisation named by another institution noun
+            organisations = [
+                c
+                for c in orgs
+                if doc[c.token].ent_type_ == "ORG"
+                and not any(
+                    w.lemma_.lower() in ORG_NOUNS and w.lemma_.lower() != lemma for w in doc[c.token].subtree
+                )
+            ]
             if organisations:
                 return organisations[-1].name
     return None
@@ -233,3 +245,9 @@ def _name_around(token: Token) -> str | None:
     if token.pos_ == "PROPN" and any(t.dep_ == "poss" or t.ent_type_ for t in mention.span(doc)):
         return mention.span(doc).text
     return None
+
+
+def can_speak(token: Token) -> bool:
+    """Whether a speaker or claimant head can say things: a person, group, office or document, not an image,
+    a piece of evidence or a word such as "claims"."""
+    return token.lemma_.lower() not in NOT_SPEAKERS and token.lower_ not in NOT_SPEAKERS

@@ -14,7 +14,7 @@ from summarize.parse import Parsed
 if TYPE_CHECKING:
     from summarize.speakers import Attribution
 from summarize.figures.category import category_of
-from summarize.figures.claimant import claimant_of, quote_regions
+from summarize.figures.claimant import ClaimSources, claim_sources, claimant_of
 from summarize.figures.counted import counted_noun, counted_text
 from summarize.figures.mentions import figure_mentions
 from summarize.figures.not_figures import is_metadata
@@ -23,17 +23,22 @@ from summarize.figures.values import NumberMention, date_spans
 from summarize.figures.words import PARTICIPLE_FORMS
 
 
-def extract_figures(parsed: Parsed, attributions: Sequence[Attribution] = ()) -> tuple[Figure, ...]:
-    """Every key figure of the article, in reading order, on the one parse."""
+def extract_figures(parsed: Parsed, attributions: Sequence[Attribution] | None = None) -> tuple[Figure, ...]:
+    """Every key figure of the article, in reading order, on the one parse. Claimants come from the one
+    attribution model (`summarize.speakers.find_attributions`); pass it when it is already computed."""
+    if not attributions:  # none given (or none found): the model is cheap next to the parse
+        from summarize.speakers import find_attributions
+
+        attributions = find_attributions(parsed)
     doc = parsed.doc
     dates = date_spans(doc)
-    quotes = quote_regions(doc)
+    sources = claim_sources(parsed, attributions)
     figures: list[Figure] = []
     for index, sentence in enumerate(parsed.sentences):
         if is_metadata(sentence):
             continue
         for mention in figure_mentions(sentence, dates):
-            figure = _figure(parsed, index, sentence, mention, dates, quotes, attributions)
+            figure = _figure(parsed, index, sentence, mention, dates, sources)
             if figure.number == 1 and figure.category not in ("killed", "wounded", "casualties"):
                 continue  # "one man I spoke to", "one day": a single thing is a figure only as a casualty
             figures.append(figure)
@@ -66,7 +71,7 @@ def format_figure(figure: Figure) -> str:
     return f"{text} ({'; '.join(context)})" if context else text
 
 
-def _figure(parsed, index, sentence, m: NumberMention, dates, quotes, attributions) -> Figure:
+def _figure(parsed, index, sentence, m: NumberMention, dates, sources: ClaimSources) -> Figure:
     doc = parsed.doc
     noun = counted_noun(doc, m)
     counts, verbs = counted_text(doc, m, noun)
@@ -80,7 +85,7 @@ def _figure(parsed, index, sentence, m: NumberMention, dates, quotes, attributio
         unit=m.unit.name if m.unit else None,
         category=category_of(m, noun, verbs),
         counts=counts,
-        claimed_by=claimant_of(parsed, sentence, m, quotes, attributions),
+        claimed_by=claimant_of(parsed, sentence, index, m, sources),
         where=place_of(m.anchor, sentence, dates),
         when=time_of(doc, m.anchor, sentence, dates, range(m.start, m.end)),
         sentence=index,

@@ -4,21 +4,72 @@ speaker or the speakers extractor's attribution around it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
 from summarize.figures.words import CLAIM_NOUNS
-from summarize.lexicon import REPORTING_VERBS, SPEAKER_PRONOUNS
-from summarize.mentions import fuller_name
+from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
+from summarize.mentions import Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
 from summarize.parse import Parsed
 
+if TYPE_CHECKING:
+    from summarize.speakers import Attribution
 
-def _source_of(verb: Token) -> str | None:
-    """'X said' -> X; 'told AFP' adds ', to AFP'; passive 'was reported by X' -> X."""
+
+@dataclass(frozen=True)
+class ClaimSources:
+    """The attribution model as the figures see it, built once per parse: each attribution by its cue token
+    and by the sentences its content touches, and its speaker as an antecedent for later pronouns."""
+
+    by_cue: dict[int, Attribution]
+    by_sentence: dict[int, tuple[Attribution, ...]]
+    candidates: tuple[Candidate, ...]
+
+
+def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimSources:
+    doc = parsed.doc
+    by_cue: dict[int, Attribution] = {}
+    by_sentence: dict[int, list[Attribution]] = defaultdict(list)
+    candidates = []
+    for attribution in attributions:
+        by_cue.setdefault(attribution.cue, attribution)
+        content = doc.char_span(attribution.content_start, attribution.content_end, alignment_mode="expand")
+        if content is not None:
+            first, last = parsed.sentence_index(content.start), parsed.sentence_index(content.end - 1)
+            for index in range(first, last + 1):
+                by_sentence[index].append(attribution)
+        if attribution.speaker_start >= 0:
+            written = doc.char_span(
+                attribution.speaker_start, attribution.speaker_end, alignment_mode="expand"
+            )
+            if written is not None:
+                kind = attribution.speaker_kind
+                candidates.append(Candidate(written.root.i, attribution.speaker, kind, True, True))
+    return ClaimSources(by_cue, {k: tuple(v) for k, v in by_sentence.items()}, tuple(candidates))
+
+
+def _innermost(sources: ClaimSources, index: int, start_char: int, end_char: int) -> Attribution | None:
+    """The attribution whose content holds the figure, the smallest when several do."""
+    best = None
+    for attribution in sources.by_sentence.get(index, ()):
+        lo, hi = attribution.content_start, attribution.content_end
+        if (
+            lo <= start_char
+            and end_char <= hi
+            and (best is None or hi - lo < best.content_end - best.content_start)
+        ):
+            best = attribution
+    return best
+
+
+def _source_of(verb: Token) -> tuple[Token, str] | None:
+    """'X said' -> X; 'told AFP' adds ', to AFP'; passive 'was reported by X' -> X. (subject token, text)"""
     subject = None
     for candidate in (verb, verb.head if verb.dep_ == "conj" else None):
         if candidate is None:
@@ -42,7 +93,7 @@ def _source_of(verb: Token) -> str | None:
         )
         if listener is not None:
             text += f", to {listener.text}"
-    return text
+    return subject, text
 
 
 def _according_to(token: Token) -> str | None:
@@ -64,7 +115,8 @@ def _according_to(token: Token) -> str | None:
 
 
 def _claim_noun_before(clause: Token) -> str | None:
-    """'previous claims it controlled 1,400 km²': a claim noun right before the clause owns it."""
+    """'previous claims it controlled 1,400 km²': a claim noun right before the clause owns it. Its owner is
+    the claimant ("Kiev's previous claims" -> Kiev), else the claim itself."""
     doc = clause.doc
     i = clause.left_edge.i - 1
     if i >= 0 and doc[i].lower_ == "that":
@@ -73,19 +125,25 @@ def _claim_noun_before(clause: Token) -> str | None:
         return None
     noun = doc[i]
     if noun.pos_ == "NOUN" and noun.lemma_.lower() in CLAIM_NOUNS:
+        owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+        if owner is None:
+            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+            owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if owner is not None:
+            return phrase_text(owner)
         start = noun.i
         while (
             start - 1 >= 0
-            and doc[start - 1].dep_ in ("amod", "compound", "poss", "case")
+            and doc[start - 1].dep_ in ("amod", "compound", "case")
             and doc[start - 1].head.i in (noun.i, start)
         ):
             start -= 1
-        return doc[start : noun.i + 1].text
+        return doc[start : noun.i + 1].text  # the seed's gold names "previous claims" the claimant
     return None
 
 
-def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None]:
-    """Walk up from the figure to the nearest owner of the claim. Returns (text, subject head or None)."""
+def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
+    """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
     child = anchor
     while True:
@@ -94,14 +152,14 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
             if node.lemma_.lower() in REPORTING_VERBS and not in_subject and node.lemma_.lower() != "call":
                 source = _source_of(node)
                 if source is not None:
-                    return source, node
+                    return source[1], source[0], node
             cited = _according_to(node)
             if cited is not None:
-                return cited, None
+                return cited, None, None
         if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ccomp", "relcl", "acl", "advcl", "conj", "xcomp"):
             noun_claim = _claim_noun_before(node)
             if noun_claim is not None:
-                return noun_claim, None
+                return noun_claim, None, None
         if node.head.i == node.i or node.head.i < sentence.start or node.head.i >= sentence.end:
             break
         child, node = node, node.head
@@ -109,98 +167,45 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
             if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree):
-                return phrase_text(obj), None
-    return None, None
+                return phrase_text(obj), None, None
+    return None, None, None
 
 
-def quote_regions(doc: Doc) -> list[tuple[int, int]]:
-    """Token spans (open mark, close mark) of double-quoted passages, across sentences."""
-    regions = []
-    open_at: int | None = None
-    for token in doc:
-        text = token.text
-        if text in ("“", "«"):
-            open_at = token.i
-        elif text in ("”", "»") and open_at is not None:
-            regions.append((open_at, token.i))
-            open_at = None
-        elif text == '"':
-            if open_at is None:
-                open_at = token.i
-            else:
-                regions.append((open_at, token.i))
-                open_at = None
-        elif "\n" in text and open_at is not None and text.count("\n") > 1:
-            open_at = None  # paragraph end: news style leaves a quote open there
-    return regions
-
-
-def _quote_speaker(parsed: Parsed, anchor: Token, quotes: list[tuple[int, int]]) -> str | None:
-    doc = parsed.doc
-    for open_i, close_i in quotes:
-        if not open_i < anchor.i < close_i:
-            continue
-        after = parsed.sentences[parsed.sentence_index(close_i)]
-        candidates = [t for t in doc[close_i + 1 : after.end]]
-        before = parsed.sentences[parsed.sentence_index(open_i)]
-        candidates += list(reversed(doc[before.start : open_i]))
-        for token in candidates:
-            if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
-                source = _source_of(token)
-                if source is not None:
-                    return _resolve_pronoun_text(parsed, source, token)
-    return None
-
-
-def _resolve_pronoun_text(parsed: Parsed, text: str, at: Token) -> str:
-    """'he' / 'she' -> the nearest person named before; 'they' / 'it' -> the last named source before."""
-    lower = text.lower()
-    if lower not in SPEAKER_PRONOUNS and lower not in ("we", "i"):
-        return text
-    doc = parsed.doc
-    if lower in ("he", "she", "him", "her"):
-        people = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.end <= at.i]
-        if people:
-            return people[-1].text
-        return text
-    for token in reversed(doc[: at.sent.start]):
-        if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
-            source = _source_of(token)
-            if source is not None and source.lower() not in SPEAKER_PRONOUNS:
-                return source
-    return text
-
-
-def _attributed(attributions: Sequence[Any], start_char: int, end_char: int) -> str | None:
-    """The speaker of the innermost attribution whose content holds the figure (speakers.py's shape)."""
-    best = None
-    for attribution in attributions:
-        lo, hi = getattr(attribution, "content_start", None), getattr(attribution, "content_end", None)
-        if lo is None or hi is None or not (lo <= start_char and end_char <= hi):
-            continue
-        if best is None or hi - lo < best[0]:
-            best = (hi - lo, getattr(attribution, "speaker", None))
-    return best[1] if best else None
-
-
-def claimant_of(parsed: Parsed, sentence: Span, m: NumberMention, quotes, attributions) -> str | None:
-    claimant = _claimant_as_written(parsed, sentence, m, quotes, attributions)
-    return claimant and (fuller_name(parsed.doc, claimant, m.start) or claimant)
+def claimant_of(
+    parsed: Parsed, sentence: Span, index: int, m: NumberMention, sources: ClaimSources
+) -> str | None:
+    claimant = _claimant_as_written(parsed, sentence, index, m, sources)
+    if not claimant:
+        return None  # shown as "no claimant named": unsure is better than wrong
+    return fuller_name(parsed.doc, claimant, m.start) or claimant
 
 
 def _claimant_as_written(
-    parsed: Parsed, sentence: Span, m: NumberMention, quotes, attributions
+    parsed: Parsed, sentence: Span, index: int, m: NumberMention, sources: ClaimSources
 ) -> str | None:
     doc = parsed.doc
-    text, verb = _tree_claimant(m.anchor, sentence)
+    text, subject, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
-    from_speakers = _attributed(attributions, start_char, end_char)
-    if text is not None and text.lower() in ("we", "i"):  # "We counted 35 dead," said X
-        return from_speakers or _quote_speaker(parsed, m.anchor, quotes) or text
-    if text is not None and text.lower() in SPEAKER_PRONOUNS:
-        return from_speakers or _resolve_pronoun_text(parsed, text, verb or m.anchor)
+    inside = _innermost(sources, index, start_char, end_char)
+    if verb is not None and verb.i in sources.by_cue:
+        attribution = sources.by_cue[verb.i]  # the attribution model resolved this very cue
+        if attribution.speaker == attribution.mention and text:
+            return text  # not a pronoun or "the minister": the phrase whole, with its apposition ("UNRWA")
+        speaker = attribution.speaker
+        listener = text.rfind(", to ") if text else -1
+        return speaker + text[listener:] if listener > 0 and ", to " not in speaker else speaker
+    if subject is not None:
+        if subject.lower_ in FIRST_PERSON:
+            # "We counted 35 dead," said X: a quote's "we" is its speaker; the writer's own "I" is nobody's claim
+            return inside.speaker if inside is not None else None
+        if not can_speak(subject):
+            return None
+        if is_pronoun(subject):
+            resolved = resolve_pronoun(
+                doc, parsed.sentences, parsed.sentence_index, subject, sources.candidates
+            )
+            return resolved or (inside.speaker if inside is not None else None)
+        return text
     if text is not None:
         return text
-    if from_speakers:
-        return from_speakers
-    return _quote_speaker(parsed, m.anchor, quotes)
+    return inside.speaker if inside is not None else None

@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 from summarize.mentions import (
     MEDIA,
     Mention,
+    can_speak,
     mention_of,
     named_mention,
 )
@@ -50,6 +51,7 @@ class Attribution:
     mention: str  # the speaker as written, before resolution
     cue_start: int = -1  # char span of the cue ("said", "according to")
     cue_end: int = -1
+    speaker_kind: str = "person"  # what a later pronoun must be to refer to it: person, group or org
 
 
 def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
@@ -61,7 +63,14 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     reported_ranges: list[tuple[int, int]] = []
     found: list[Attribution] = []
 
-    def add(written: Span, name: str, cue: int, kind: SpeechKind, chars: tuple[int, int] | None) -> None:
+    def add(
+        written: Span,
+        name: str,
+        cue: int,
+        kind: SpeechKind,
+        chars: tuple[int, int] | None,
+        speaker_kind: str = "person",
+    ) -> None:
         if chars is None:
             return
         first = doc.char_span(chars[0], chars[1], alignment_mode="expand")
@@ -83,6 +92,7 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
                 mention=written.text,
                 cue_start=cue_token.idx,
                 cue_end=cue_last.idx + len(cue_last.text),
+                speaker_kind=speaker_kind,
             )
         )
 
@@ -126,8 +136,9 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         if not any(chars for _, chars in statements):
             return
         name = resolver.name(referent)
+        speaker_kind = resolver.kind(referent)
         for kind, chars in statements:
-            add(written.span(doc), name, cue.i, kind, chars)
+            add(written.span(doc), name, cue.i, kind, chars, speaker_kind)
         resolver.remember(referent, name)
 
     for token in doc:
@@ -141,6 +152,8 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         subject = speaker_of_cue(token, quotes)
         if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in ("i", "we", "you"):
             continue
+        if not can_speak(subject[1]):
+            continue  # "Images of bullet casings ... suggest": an image says nothing
         written = mention_of(subject[0]) if subject[0].i != subject[1].i else named_mention(subject[0])
         pieces = content_pieces(token, written, quotes, is_speech_cue)
         if not speech_verb:
@@ -203,5 +216,12 @@ def _continue_quotes(
         written = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
         if written is None:
             continue
-        add(written, previous.speaker, previous.cue, "direct", quote_chars(parsed, span))
+        add(
+            written,
+            previous.speaker,
+            previous.cue,
+            "direct",
+            quote_chars(parsed, span),
+            previous.speaker_kind,
+        )
         used.add(k)

@@ -35,6 +35,12 @@ class Resolver:
         return text
 
     def remember(self, mention: Mention, name: str) -> None:
+        self.speakers.append(
+            Candidate(mention.head, name, self.kind(mention), is_speaker=True, is_subject=True)
+        )
+
+    def kind(self, mention: Mention) -> str:
+        """What a later pronoun must be to refer to this speaker: "person", "group" or "org"."""
         head = self.parsed.doc[mention.head]
         if head.lemma_.lower() in DOCUMENTS:
             kind = "org"  # "a comment suggesting ...": a later "she" never means the comment
@@ -57,4 +63,4 @@ class Resolver:
             kind = "org" if head.ent_type_ != "PERSON" else "person"
         else:
             kind = "person"  # "a NATO official", "a Ukrainian army source"
-        self.speakers.append(Candidate(mention.head, name, kind, is_speaker=True, is_subject=True))
+        return kind
