@@ -28,7 +28,8 @@ def test_the_writers_own_i_is_no_claimant(nlp):
 
 def test_an_image_is_no_speaker(nlp):
     _, statements = _brief(
-        nlp, "Images of spent cartridges posted online suggest that the police fired live rounds at the crowd."
+        nlp,
+        "Images of spent cartridges posted online suggest that the police fired live rounds at the crowd.",
     )
     assert not [s for s in statements if "Images" in s.speaker]
 
