@@ -49,6 +49,9 @@ def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
         if head.pos_ == "ADJ" and head.lower_ in STATE_ADJECTIVES and head.i > anchor.i:  # "35 dead"
             return head
     if m.unit is None and not m.vague:
+        # "11 wounded", "4 dead": a state word right after the number is what it counts, whatever the parse
+        if m.end < len(doc) and doc[m.end].lower_ in STATE_ADJECTIVES:
+            return doc[m.end]
         for child in anchor.children:
             if child.dep_ == "prep" and child.lower_ == "of" and child.i >= m.end:
                 objects = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")]
@@ -119,6 +122,8 @@ def _governing_verbs(role: Token) -> tuple[list[Token], str | None]:
         return [verb.head], "oblique"
     if verb.pos_ not in ("VERB", "AUX") or verb.i == role.i:
         return [], None
+    if dep == "npadvmod" and role.i > verb.i and verb.lemma_.lower() in EVENT_LEMMAS:
+        dep = "dobj"  # "shot down 21 of 27 drones": the parser makes the count an adverbial of the verb
     if dep in ("dobj", "nsubjpass", "attr", "oprd"):
         role_name = "object" if dep == "dobj" else "passive"
     elif dep == "nsubj":
@@ -196,6 +201,8 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
     if noun is not None and noun.pos_ == "VERB":  # "three years of battling the invasion"
         tokens = list(noun.subtree)
         phrase = doc[tokens[0].i : tokens[-1].i + 1].text if len(tokens) <= 8 else noun.text
+    if noun is not None and noun.i == m.end and noun.lower_ in STATE_ADJECTIVES:
+        phrase = noun.text  # "11 wounded": the state word alone, not the clause the parser hung on it
     role = _role_token(m, noun)
     verbs, role_name = _event_verbs(role)
     if phrase is None and role_name == "oblique" and role.head.lower_ in ("at", "to"):

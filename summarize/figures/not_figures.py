@@ -41,6 +41,8 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
     nxt = doc[m.end] if m.end < sentence.end else None
     if any(in_spans(t.i, dates) for t in core):
         return True
+    if _names_with_number(doc, sentence, m, prev, nxt):
+        return True
     if any(t.lower_ in ORDINAL_WORDS or t.ent_type_ == "ORDINAL" for t in core):
         return True
     if m.unit is not None and m.unit.kind == "percent" and not (nxt is not None and nxt.lower_ == "of"):
@@ -192,3 +194,64 @@ def _is_speaking_subject(noun: Token) -> bool:
     while noun.dep_ == "conj" and noun.head.i != noun.i:
         noun = noun.head
     return noun.dep_ == "nsubj" and noun.head.lemma_.lower() in REPORTING_VERBS
+
+
+_NAME_LABELS = frozenset({"EVENT", "LAW", "WORK_OF_ART", "FAC", "PRODUCT"})
+_QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»", "‘", "’", "'"})
+
+
+def _names_with_number(
+    doc: Doc, sentence: Span, m: NumberMention, prev: Token | None, nxt: Token | None
+) -> bool:
+    """Names that contain a number are no figures: wars and events ("the Six-Day War"), laws and doctrines
+    ("one country, two systems"), places and zones labelled by a number ("area 55")."""
+    tokens = doc[m.start : m.end]
+    if any(t.ent_type_ in _NAME_LABELS for t in tokens):
+        return True
+    # "the Nine-Year War", "the Hundred Years' War": a capitalised number in a capitalised name
+    last = doc[m.end - 1]
+    if doc[m.start].is_title and doc[m.start].is_alpha and last.is_title and m.end < sentence.end:
+        following = doc[m.end]
+        if following.text in ("'", "’") and m.end + 1 < sentence.end:
+            following = doc[m.end + 1]
+        if (
+            following.is_title
+            and following.pos_ in ("PROPN", "NOUN")
+            and (m.unit is not None or "-" in tokens.text)
+        ):
+            return True
+    # a short quoted phrase without a verb, in parts, is a slogan or a name: "one country, two systems"
+    left = next(
+        (
+            i
+            for i in range(m.start - 1, max(sentence.start, m.start - 7) - 1, -1)
+            if doc[i].text in _QUOTE_MARKS
+        ),
+        None,
+    )
+    right = next((i for i in range(m.end, min(sentence.end, m.end + 7)) if doc[i].text in _QUOTE_MARKS), None)
+    if left is not None and right is not None:
+        inner = doc[left + 1 : right]
+        numbers = sum(t.like_num for t in inner)
+        slogan = (
+            any(t.text in (",", ";") for t in inner) or numbers >= 2
+        )  # a quoted "two brigades" is a count
+        if (
+            slogan
+            and not any(t.pos_ in ("VERB", "AUX") for t in inner)
+            and sum(t.is_alpha for t in inner) <= 6
+        ):
+            return True
+    # "area 55", "zone 9", "sector 4": a singular noun right before a bare small number labels a place
+    return (
+        prev is not None
+        and prev.tag_ == "NN"
+        and prev.is_alpha
+        and prev.is_lower
+        and m.unit is None
+        and m.qualifier is None
+        and m.number is not None
+        and m.number < 1000
+        and m.end - m.start == 1
+        and not (nxt is not None and nxt.tag_ in ("NNS", "NNPS"))
+    )

@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from summarize.figures.values import in_spans
-from summarize.figures.words import MOVEMENT_VERBS, PLACE_NOUNS, PLACE_PREPS
+from summarize.figures.words import CLAIM_NOUNS, MOVEMENT_VERBS, PLACE_NOUNS, PLACE_PREPS
 from summarize.lexicon import REPORTING_VERBS
 
 
@@ -95,7 +95,15 @@ def time_of(doc: Doc, anchor: Token, sentence: Span, dates: list[tuple[int, int]
     path = _scope(anchor, sentence)
     scope = {t.i for t in path[-1].subtree}
     inside = [span for span in spans if span[0] in scope]
-    chosen = inside or spans
+    # "..., down from previous claims it controlled 1,400 km²": a clause hanging on a noun has its own time;
+    # the date of the sentence's main claim ("Last month") is not the date of that one
+    on_noun = any(
+        (n.dep_ in ("acl", "relcl") and n.head.pos_ in ("NOUN", "PROPN")) or _after_claim_noun(n)
+        for n in path
+    )
+    chosen = inside or ([] if on_noun else spans)
+    if not chosen:
+        return None
     chosen.sort(key=lambda span: abs(span[0] - anchor.i))
     start, end = chosen[0]
     return doc[start:end].text
@@ -108,3 +116,14 @@ def shorten_place(where: str | None) -> str | None:
     short = re.sub(r"\bthe (villages?|towns?|cities|city|settlements?|hamlets?) of\s+", "", where)
     short = re.sub(r"\s+in the\s+", ", ", short)
     return re.sub(r"^(in|at) the\s+", r"\1 ", short)
+
+
+def _after_claim_noun(node: Token) -> bool:
+    """A clause right after a claim noun ("previous claims (that) it controlled ..."), however it is parsed."""
+    if node.pos_ not in ("VERB", "AUX"):
+        return False
+    doc = node.doc
+    i = node.left_edge.i - 1
+    if i >= 0 and doc[i].lower_ == "that":
+        i -= 1
+    return i >= 0 and doc[i].pos_ == "NOUN" and doc[i].lemma_.lower() in CLAIM_NOUNS

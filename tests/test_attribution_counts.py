@@ -1,0 +1,58 @@
+"""Issue 11: a count is what the sentence says it is, and names that contain numbers are no figures. Each
+test is an error kind the issue lists, on invented sentences (not taken from any article)."""
+
+from __future__ import annotations
+
+from summarize.figures import counted_phrase, extract_figures
+from summarize.model import Figure
+from summarize.parse import parse
+
+
+def _figures(nlp, text: str) -> tuple[Figure, ...]:
+    return extract_figures(parse(text, nlp=nlp))
+
+
+def _figure(figures: tuple[Figure, ...], value: str) -> Figure:
+    (figure,) = [f for f in figures if f.value == value]
+    return figure
+
+
+def test_the_counted_phrase_keeps_the_verb_that_governs_the_number(nlp):
+    figures = _figures(
+        nlp, "The navy said its gunners shot down 21 of 27 drones launched from the coast overnight."
+    )
+    assert counted_phrase(_figure(figures, "21")) == "21 drones shot down"
+    assert counted_phrase(_figure(figures, "27")) == "27 drones launched"
+
+
+def test_a_state_word_after_the_number_is_what_it_counts(nlp):
+    figures = _figures(
+        nlp, "Medics said 4 missiles were fired and 11 wounded. Six were killed and 23 injured."
+    )
+    assert counted_phrase(_figure(figures, "11")) == "11 wounded"
+    assert counted_phrase(_figure(figures, "23")) == "23 injured"
+    assert counted_phrase(_figure(figures, "4")) == "4 missiles fired"
+
+
+def test_names_with_numbers_are_no_figures(nlp):
+    text = (
+        "Veterans of the Nine-Year War marched in the capital. "
+        'Beijing insists on "one state, two economies" for the island. '
+        '"We struck area 55 twice," the pilot said.'
+    )
+    assert _figures(nlp, text) == ()
+
+
+def test_a_quoted_count_is_still_a_figure(nlp):
+    figures = _figures(nlp, 'The plan calls for "two brigades" on the border.')
+    assert [counted_phrase(f) for f in figures] == ["two brigades"]
+
+
+def test_the_date_of_the_main_claim_is_not_hung_on_an_earlier_claim(nlp):
+    text = (
+        "Last week an army spokesman told Reuters that the rebels hold 300 square kilometers, "
+        "down from earlier claims they held 900 square kilometers."
+    )
+    figures = _figures(nlp, text)
+    assert _figure(figures, "300 square kilometers").when == "Last week"
+    assert _figure(figures, "900 square kilometers").when is None
