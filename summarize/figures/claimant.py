@@ -30,6 +30,9 @@ class ClaimSources:
     by_cue: dict[int, Attribution]
     by_sentence: dict[int, tuple[Attribution, ...]]
     candidates: tuple[Candidate, ...]
+    document: str | None = (
+        None  # the speaker of a statement or press release throughout (speakers/document.py)
+    )
 
 
 def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimSources:
@@ -51,7 +54,11 @@ def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimS
             if written is not None:
                 kind = attribution.speaker_kind
                 candidates.append(Candidate(written.root.i, attribution.speaker, kind, True, True))
-    return ClaimSources(by_cue, {k: tuple(v) for k, v in by_sentence.items()}, tuple(candidates))
+    from summarize.speakers import document_speaker
+
+    return ClaimSources(
+        by_cue, {k: tuple(v) for k, v in by_sentence.items()}, tuple(candidates), document_speaker(parsed)
+    )
 
 
 def _innermost(sources: ClaimSources, index: int, start_char: int, end_char: int) -> Attribution | None:
@@ -196,8 +203,9 @@ def _claimant_as_written(
         return speaker + text[listener:] if listener > 0 and ", to " not in speaker else speaker
     if subject is not None:
         if subject.lower_ in FIRST_PERSON:
-            # "We counted 35 dead," said X: a quote's "we" is its speaker; the writer's own "I" is nobody's claim
-            return inside.speaker if inside is not None else None
+            # "We counted 35 dead," said X: a quote's "we" is its speaker; a press release's "we" is its author;
+            # the writer's own "I" is nobody's claim
+            return inside.speaker if inside is not None else sources.document
         if not can_speak(subject):
             return None
         if is_pronoun(subject):
@@ -208,4 +216,4 @@ def _claimant_as_written(
         return text
     if text is not None:
         return text
-    return inside.speaker if inside is not None else None
+    return inside.speaker if inside is not None else sources.document

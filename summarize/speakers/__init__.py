@@ -10,7 +10,15 @@ One module a concern, all on the one parse, word lists as text files in `words/`
 """
 
 from summarize.speakers.attribution import Attribution, find_attributions
+from summarize.speakers.document import document_speaker
 from summarize.speakers.statements import extract_speakers, format_statement
 from summarize.speakers.words import SPEECH_VERBS
 
-__all__ = ["SPEECH_VERBS", "Attribution", "extract_speakers", "find_attributions", "format_statement"]
+__all__ = [
+    "SPEECH_VERBS",
+    "Attribution",
+    "document_speaker",
+    "extract_speakers",
+    "find_attributions",
+    "format_statement",
+]

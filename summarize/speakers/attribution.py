@@ -29,6 +29,7 @@ from summarize.speakers.contents import (
     trim_content,
 )
 from summarize.speakers.cues import according_source, framing_verb, is_infinitive, is_speech_cue
+from summarize.speakers.document import document_speaker
 from summarize.speakers.quote_tokens import TERMINAL_MARKS, QuoteTokens, has_verb, skip_blank, word_count
 from summarize.speakers.resolve import Resolver
 from summarize.speakers.sources import speaker_of_cue
@@ -58,7 +59,8 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     """Every statement in the article with its speaker, in text order (from `parsed.doc` only)."""
     doc = parsed.doc
     quotes = QuoteTokens(doc, find_quote_spans(parsed.text))
-    resolver = Resolver(parsed)
+    speaker_of_document = document_speaker(parsed)
+    resolver = Resolver(parsed, speaker_of_document)
     used_quotes: set[int] = set()
     reported_ranges: list[tuple[int, int]] = []
     found: list[Attribution] = []
@@ -150,8 +152,10 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         if is_infinitive(token) and token.head.lemma_.lower() not in GO_ON:
             continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
         subject = speaker_of_cue(token, quotes)
-        if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in ("i", "we", "you"):
+        if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ == "you":
             continue
+        if subject[1].lower_ in ("i", "we") and not speaker_of_document:
+            continue  # the writer's own "I" says nothing the brief should credit
         if not can_speak(subject[1]):
             continue  # "Images of bullet casings ... suggest": an image says nothing
         written = mention_of(subject[0]) if subject[0].i != subject[1].i else named_mention(subject[0])

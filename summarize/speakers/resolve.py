@@ -19,14 +19,17 @@ from summarize.speakers.words import DOCUMENTS
 class Resolver:
     """Turns speaker mentions into names, remembering earlier speakers for later pronouns."""
 
-    def __init__(self, parsed: Parsed):
+    def __init__(self, parsed: Parsed, document_speaker: str | None = None):
         self.parsed = parsed
         self.speakers: list[Candidate] = []
+        self.document_speaker = document_speaker  # whose "we" / "I" the document's own words are
 
     def name(self, mention: Mention) -> str:
         parsed, doc = self.parsed, self.parsed.doc
         head = doc[mention.head]
         text = mention.span(doc).text
+        if head.lower_ in ("we", "i") and self.document_speaker:
+            return self.document_speaker
         if is_pronoun(head):
             return resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers) or text
         if is_nominal(doc, mention):

@@ -1,0 +1,44 @@
+"""Issue 11 item 6: a statement or press release that is one speaker's words throughout gives its figures
+and its own "we" to that speaker; an ordinary report's "I" stays nobody's claim. Invented texts."""
+
+from __future__ import annotations
+
+from summarize.pipeline import brief_from_text
+
+RELEASE = (
+    "Statement by the Ministry of Defence of Freedonia on the night attack\n\n"
+    "Last night our air defence forces destroyed 18 drones over the southern region. "
+    "We estimate that 40 enemy fighters were killed. "
+    '"We will answer," the minister said, adding that 3 soldiers were wounded. '
+    "We said last week that the border would stay closed."
+)
+
+
+def _by_value(brief, number: float):
+    (figure,) = [f for f in brief.figures if f.number == number]
+    return figure
+
+
+def test_a_press_release_speaks_for_its_author():
+    brief = brief_from_text(RELEASE)
+    ministry = "the Ministry of Defence of Freedonia"
+    assert _by_value(brief, 18).claimed_by == ministry
+    assert _by_value(brief, 40).claimed_by == ministry
+    assert _by_value(brief, 3).claimed_by == "the minister"  # a quoted speaker inside it keeps their words
+    assert [s.speaker for s in brief.speakers if "border" in s.quote] == [ministry]
+
+
+def test_a_minister_comments_title_names_the_speaker():
+    brief = brief_from_text(
+        "Minister Ana Lutz comments on the flood relief\n\n"
+        "We have sent 200 tonnes of food to the valley. 5,000 families are still without power."
+    )
+    assert {f.claimed_by for f in brief.figures} == {"Minister Ana Lutz"}
+
+
+def test_a_report_has_no_document_speaker():
+    brief = brief_from_text(
+        "Camp census\n\nI visited the camp last week. I counted 45 tents, and officials said 900 people live there."
+    )
+    assert _by_value(brief, 45).claimed_by is None
+    assert _by_value(brief, 900).claimed_by == "officials"
