@@ -310,6 +310,12 @@ def _totals(label: str, articles, score, wanted: Sequence[str], nlp) -> list[tup
     return rows
 
 
+def _cleaned(text: str) -> str:
+    from summarize.clean import clean_text
+
+    return clean_text(text).text
+
+
 def report(shared: Path) -> str:
     from summarize.parse import load_nlp
 
@@ -327,6 +333,11 @@ def report(shared: Path) -> str:
         if problems:
             notes.append(f"real: {len(problems)} gold problems, first: {problems[0]}")
         rows += _totals(f"real ({len(real)})", real, score_real, wanted, nlp)
+        unplaced = sum(
+            place(a.text, s.start, s.end, _cleaned(a.text)) is None for a in real for s in a.statements
+        )
+        if unplaced:
+            notes.append(f"real: {unplaced} gold statements not in the cleaned text (scored as missed)")
     invented = load_articles()
     rows += _totals(f"invented ({len(invented)})", invented, score_invented, wanted, nlp)
     lines += _table(HEADER, rows)
