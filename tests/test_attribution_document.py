@@ -42,3 +42,21 @@ def test_a_report_has_no_document_speaker():
     )
     assert _by_value(brief, 45).claimed_by is None
     assert _by_value(brief, 900).claimed_by == "officials"
+
+
+def test_paragraphs_after_said_colon_are_the_speakers_words():
+    brief = brief_from_text(
+        "Minister for Eastern Affairs Jonas Pell comments on the siege of Tarvik\n\n"
+        "Speaking after the fall of Tarvik, Foreign Office Minister Jonas Pell said:\n\n"
+        "We have given £12 million in aid since March, and we will give more.\n\n"
+        "The 4,000 people still in the city need safe passage now.\n\n"
+        "Further information\n\n"
+        "Follow the ministry online."
+    )
+    spoken = [s for s in brief.speakers if s.speaker.endswith("Jonas Pell")]
+    assert [s.kind for s in spoken] == ["direct", "direct"]
+    assert spoken[1].quote == "The 4,000 people still in the city need safe passage now"
+    assert {f.claimed_by for f in brief.figures} <= {
+        "Foreign Office Minister Jonas Pell",
+        "Minister for Eastern Affairs Jonas Pell",
+    }

@@ -23,12 +23,13 @@ from summarize.speakers.contents import (
     DIRECT_COVERAGE,
     Piece,
     according_piece,
+    colon_paragraphs,
     content_pieces,
     embedded_quote,
     quote_chars,
     trim_content,
 )
-from summarize.speakers.cues import according_source, framing_verb, is_infinitive, is_speech_cue
+from summarize.speakers.cues import according_source, cue_clause, framing_verb, is_infinitive, is_speech_cue
 from summarize.speakers.document import document_speaker
 from summarize.speakers.quote_tokens import TERMINAL_MARKS, QuoteTokens, has_verb, skip_blank, word_count
 from summarize.speakers.resolve import Resolver
@@ -101,6 +102,9 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     def emit(written: Mention, referent: Mention, cue: Token, pieces: list[Piece]) -> None:
         statements: list[tuple[SpeechKind, tuple[int, int] | None]] = []
         for piece in pieces:
+            if piece.spoken:
+                statements.append(("direct", trim_content(parsed, piece.start, piece.end, quotes)))
+                continue
             if piece.quote is not None:
                 k = piece.quote
                 if k not in used_quotes and quotes.words[k] >= 2 and not quotes.title_like(k):
@@ -162,6 +166,8 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         pieces = content_pieces(token, written, quotes, is_speech_cue)
         if not speech_verb:
             pieces = [p for p in pieces if p.quote is not None]
+        elif not pieces:
+            pieces = colon_paragraphs(token, cue_clause(token, written, quotes)[1], quotes)
         emit(written, named_mention(subject[1]), token, pieces)
     # "according to X" inside another statement ("he said that according to his information, ...") is
     # part of that statement, not a source of its own

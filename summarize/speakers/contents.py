@@ -45,6 +45,7 @@ class Piece:
     end: int
     quote: int | None = None  # index into the quote spans when the piece is a quote next to the cue
     with_cue: bool = False  # the range starts at the cue: "vowed to limit ...", "denied all the allegations"
+    spoken: bool = False  # the speaker's own words without quote marks: paragraphs after "X said:"
 
 
 def _verb_led(cue: Token, quotes: QuoteTokens) -> Piece | None:
@@ -300,3 +301,38 @@ def embedded_quote(doc: Doc, quotes: QuoteTokens, k: int, start: int) -> bool:
         if any(first <= c.i <= last and c.dep_ in _ARGUMENTS for c in token.children):
             return True
     return False
+
+
+_HEADING_WORDS = 6  # a line this short without a full stop is a heading ("Further information"), not speech
+
+
+def colon_paragraphs(cue: Token, clause_end: int, quotes: QuoteTokens) -> list[Piece]:
+    """'Foreign Office Minister X said:' ending its paragraph, with no quote mark after it: the following
+    paragraphs are X's own words (press-release style), up to a heading line, a paragraph that opens a
+    quote or holds a cue of its own, or the end of the text. One piece a paragraph."""
+    doc = cue.doc
+    colon = skip_blank(doc, clause_end, 1, set())
+    if (
+        colon >= len(doc)
+        or doc[colon].text != ":"
+        or colon + 1 >= len(doc)
+        or "\n" not in doc[colon + 1].text
+    ):
+        return []
+    pieces: list[Piece] = []
+    start = colon + 2
+    while start < len(doc):
+        end = start
+        while end < len(doc) and "\n" not in doc[end].text:
+            end += 1
+        tokens = doc[start:end]
+        words = sum(t.is_alpha for t in tokens)
+        if words == 0:
+            start = end + 1
+            continue
+        heading = words <= _HEADING_WORDS and tokens[-1].text not in (".", "!", "?", ":")
+        if heading or any(quotes.inside(t) for t in tokens) or tokens[-1].text == ":":
+            break
+        pieces.append(Piece(start, end, spoken=True))
+        start = end + 1
+    return pieces
