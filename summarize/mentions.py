@@ -178,7 +178,13 @@ def resolve_pronoun(
         sentence = sentences[index]
         limit = pronoun.i if index == here else sentence.end
         pool = [c for c in speakers if sentence.start <= c.token < limit and _fits(word, c)]
-        pool += [c for c in _entity_candidates(doc, sentence, limit) if _fits(word, c)]
+        # "it" / "they" point at what a sentence is about: "A video showed militants in Libya. It showed ..."
+        # is the video, never Libya; a place or group named in passing is no referent for them
+        pool += [
+            c
+            for c in _entity_candidates(doc, sentence, limit)
+            if _fits(word, c) and (word in PERSON_PRONOUNS or c.is_subject)
+        ]
         if not pool:
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))

@@ -61,3 +61,12 @@ def test_without_attributions_figures_still_use_the_model(nlp):
     parsed = parse('"Our gunners destroyed 9 tanks," Colonel Mark Dale said.', nlp=nlp)
     assert _figure(extract_figures(parsed), "9").claimed_by == "Colonel Mark Dale"
     assert counted_phrase(_figure(extract_figures(parsed), "9")).startswith("9 tanks")
+
+
+def test_it_is_never_a_place_named_in_passing(nlp):
+    text = (
+        "Late on Monday a video posted online showed gunmen holding hostages near the border with Freedonia. "
+        "It showed at least 9 men being led away."
+    )
+    figures, _ = _brief(nlp, text)
+    assert _figure(figures, "at least 9").claimed_by is None
