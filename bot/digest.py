@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.fit import unlink_long
 from storage import Database
 from storage.feed_queries import FeedQueries
 from summarize.model import Brief, Figure
@@ -35,6 +36,7 @@ TITLE_MIN_SHARED = 3  # content words two titles must share to be one story
 TITLE_OVERLAP = 0.6  # ... as a share of the shorter title's content words
 LEAD_JACCARD = 0.5  # lead sentences this similar are the same story
 DEFAULT_WINDOW = timedelta(hours=24)  # a chat's first digest looks back this far
+SKIPPED_NOTE = "(One story could not be shown here; it is in /history.)"
 
 # Categories in the order a reader of war news needs them; "time" figures (durations) are never key figures.
 _CATEGORY_RANK = {
@@ -361,6 +363,14 @@ def render_story(number: int, story: Story) -> str:
     return "\n".join(lines)
 
 
+def _story_or_note(number: int, story: Story) -> str:
+    try:
+        return render_story(number, story)
+    except Exception:  # one broken item must never block the chat's digest
+        log.exception("digest story %d (articles %s) could not be rendered", number, story.article_ids)
+        return SKIPPED_NOTE
+
+
 def render_digest(digest: Digest, *, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The digest as Telegram HTML messages, each at most `limit` characters (raw HTML, so the text a
     person sees is shorter still), split between stories, never inside one."""
@@ -374,7 +384,7 @@ def render_digest(digest: Digest, *, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -
         f"{_count(digest.articles, 'article')}."
     )
     blocks = [header]
-    blocks += [render_story(i, story) for i, story in enumerate(digest.stories, start=1)]
+    blocks += [_story_or_note(i, story) for i, story in enumerate(digest.stories, start=1)]
     if digest.more:
         blocks.append(f"… and {digest.more} more (see /history).")
     if digest.figures:
@@ -385,12 +395,17 @@ def render_digest(digest: Digest, *, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -
 
 
 def pack_blocks(blocks: Sequence[str], *, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Join blocks with blank lines into as few messages as fit `limit` each."""
+    """Join blocks with blank lines into as few messages as fit `limit` each. Never raises: a block too
+    long for one message (a feed item's link of thousands of characters) loses its long links; if that is
+    not enough it is left out with a note, so one bad item never blocks the whole digest."""
     messages: list[str] = []
     current = ""
     for block in blocks:
         if len(block) > limit:
-            raise ValueError(f"a digest block of {len(block)} characters does not fit one message")
+            block = unlink_long(block)
+        if len(block) > limit:
+            log.warning("a digest block of %d characters was left out", len(block))
+            block = SKIPPED_NOTE
         candidate = f"{current}\n\n{block}" if current else block
         if len(candidate) <= limit:
             current = candidate
