@@ -22,8 +22,8 @@ import mimetypes
 import re
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -194,6 +194,7 @@ class _Callback:
     message_id: int
     answered: bool = False
     answer: JsonDict | None = None
+    created: float = field(default_factory=time.monotonic)
 
 
 class _Params:
@@ -336,6 +337,7 @@ class LocalBotApi:
         strict_ampersand: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
+        callback_expiry_s: float = 15.0,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -349,6 +351,9 @@ class LocalBotApi:
         }
         self.flood = _FloodControl(flood or FloodLimits())
         self.strict_ampersand = strict_ampersand
+        # Telegram refuses to answer a callback query some 15 s after the press ("query is too old").
+        self.callback_expiry_s = callback_expiry_s
+        self._admins: dict[int, set[int]] = {}  # chat id -> user ids that are administrators
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -386,6 +391,8 @@ class LocalBotApi:
             "answercallbackquery": self._answer_callback_query,
             "senddocument": self._send_document,
             "getfile": self._get_file,
+            "getchatmember": self._get_chat_member,
+            "getchatadministrators": self._get_chat_administrators,
             "close": self._harmless,
             "logout": self._harmless,
         }
@@ -1185,7 +1192,8 @@ class LocalBotApi:
 
     async def _answer_callback_query(self, params: _Params) -> bool:
         query = self._callbacks.get(params.text("callback_query_id") or "")
-        if query is None or query.answered:
+        expired = query is not None and time.monotonic() - query.created > self.callback_expiry_s
+        if query is None or query.answered or expired:
             raise _bad_request("query is too old and response timeout expired or query ID is invalid")
         if len(params.text("text") or "") > MAX_CALLBACK_ANSWER_LENGTH:
             raise _bad_request("MESSAGE_TOO_LONG")
@@ -1197,6 +1205,38 @@ class LocalBotApi:
             "cache_time": params.integer("cache_time", 0),
         }
         return True
+
+    def set_admins(self, chat_id: int, user_ids: Iterable[int]) -> None:
+        """Who administers group `chat_id` (getChatMember answers "administrator" for them)."""
+        self._admins[chat_id] = set(user_ids)
+
+    def _member(self, chat: JsonDict, user_id: int) -> JsonDict:
+        status = "member"
+        if chat["type"] == "private":
+            status = "member" if user_id in (chat["id"], self.bot_user["id"]) else "left"
+        elif user_id in self._admins.get(chat["id"], set()):
+            status = "administrator"
+        user = {"id": user_id, "is_bot": user_id == self.bot_user["id"], "first_name": f"User {user_id}"}
+        member: JsonDict = {"status": status, "user": user}
+        if status == "administrator":
+            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+                          can_delete_messages=True, can_manage_video_chats=False, can_restrict_members=True,
+                          can_promote_members=False, can_change_info=True, can_invite_users=True,
+                          can_post_stories=False, can_edit_stories=False, can_delete_stories=False)  # fmt: skip
+        elif status == "left":
+            member = {"status": "left", "user": user}
+        return member
+
+    async def _get_chat_member(self, params: _Params) -> JsonDict:
+        chat = self._chat(params)
+        user_id = params.integer("user_id")
+        if user_id is None:
+            raise _bad_request("user_id is empty")
+        return self._member(chat, user_id)
+
+    async def _get_chat_administrators(self, params: _Params) -> list[JsonDict]:
+        chat = self._chat(params)
+        return [self._member(chat, user_id) for user_id in sorted(self._admins.get(chat["id"], set()))]
 
     async def _get_file(self, params: _Params) -> JsonDict:
         stored = self._files.get(params.text("file_id") or "")

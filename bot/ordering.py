@@ -8,17 +8,37 @@ for each other while chat B's run alongside.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
 
 
 def chat_key(update: object) -> int | None:
     if isinstance(update, Update) and update.effective_chat is not None:
         return update.effective_chat.id
     return None
+
+
+BUSY_ANSWER = "Working on it: your earlier request in this chat comes first."
+
+
+async def answer_early(update: Update) -> None:
+    """A button pressed while its chat is busy is answered now, before it queues behind the chat's lock:
+    Telegram refuses answers some 15 s after the press, and the work before it may take longer. The
+    handler's own answer later fails quietly (bot.handlers.common.answer_query) and the action still runs."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.get_bot().answer_callback_query(query.id, BUSY_ANSWER)
+    except TelegramError as error:
+        log.info("early answer to callback query %s failed: %s", query.id, error)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -33,6 +53,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
+        if lock.locked():
+            await answer_early(update)
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:  # asyncio.Lock wakes waiters first-in first-out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.local_api import BotMessage
 from tests.bot_support import *  # noqa: F403 - fixtures: article_server, bot_nlp_pool, harness
-from tests.bot_support import ArticleServer, BotHarness, article_html
+from tests.bot_support import ARTICLE_TEXT, SECOND_TEXT, ArticleServer, BotHarness, article_html
 from tests.feeds_support import STRIKE_A, TALKS, FeedSite, Item, Route, rss
 
 CHAT = 1
@@ -81,3 +81,62 @@ async def test_row8_timezone_folders_and_huge_names_get_a_clear_reply(harness: B
     [saved] = await harness.send(CHAT, "/settings timezone America/Argentina/Buenos_Aires")
     assert saved.text.startswith("Saved") and "America/Argentina/Buenos_Aires" in saved.text
     assert harness.errors == [] and refused(harness) == []
+
+
+# ---- row 10: a button pressed while the chat is busy for longer than Telegram waits --------------------
+
+
+async def test_row10_button_pressed_while_the_chat_is_busy_is_answered_and_done(
+    harness: BotHarness, article_server: ArticleServer
+) -> None:
+    # The press queued behind the chat's lock; by the time its handler ran, answering raised "query is
+    # too old" before the work, and the action was lost (with an apology instead).
+    harness.api.callback_expiry_s = 1.0  # Telegram's ~15 s, shortened; the chat is busy for 3 s
+    brief = await harness.send(CHAT, ARTICLE_TEXT)
+    figs = next(b["callback_data"] for b in brief[-1].buttons if b["callback_data"].startswith("figs:"))
+    slow = article_server.add("/slow", article_html(title="Slow page", text=SECOND_TEXT), delay=3.0)
+    await harness.api.push_text(CHAT, slow)
+    await harness.api.wait_until(lambda: article_server.hits.get("/slow", 0) > 0, timeout=10)
+    pressed = await harness.api.push_callback(CHAT, brief[-1].message_id, figs)
+    await harness.idle()
+    assert harness.api.callback_answer(pressed.callback_query_id or "") is not None
+    later = texts(harness.api.messages(CHAT, after=brief[-1].message_id))
+    assert "Slow page" in later  # the slow article, then the figures the button asked for
+    assert "12 civilians" in later.split("Slow page", 1)[1]
+    assert APOLOGY not in later
+    assert harness.errors == []
+
+
+# ---- row 12: in a group only an admin or the member who asked confirms /forget --------------------------
+
+GROUP = -500
+ASKER = {"id": 1001, "is_bot": False, "first_name": "Asker"}
+MEMBER = {"id": 2002, "is_bot": False, "first_name": "Member"}
+ADMIN = {"id": 3003, "is_bot": False, "first_name": "Admin"}
+
+
+async def test_row12_group_forget_needs_an_admin_or_the_asker(harness: BotHarness) -> None:
+    # Any member could press "Yes" under another member's /forget and delete the group's history.
+    await harness.send(GROUP, ARTICLE_TEXT)
+    db = harness.services.db
+    assert await db.articles.count(GROUP) == 1
+    harness.api.set_admins(GROUP, [ADMIN["id"]])
+    [question] = await harness.send(GROUP, "/forget", user=ASKER)
+    pressed = await harness.api.push_callback(GROUP, question.message_id, "forget:yes", user=MEMBER)
+    await harness.idle()
+    answer = harness.api.callback_answer(pressed.callback_query_id or "")
+    assert answer is not None and "admin" in (answer["text"] or "")
+    assert await db.articles.count(GROUP) == 1  # a plain member cannot
+    assert harness.api.message(GROUP, question.message_id).buttons  # the question still stands
+    await harness.api.push_callback(GROUP, question.message_id, "forget:yes", user=ADMIN)
+    await harness.idle()
+    assert await db.articles.count(GROUP) == 0  # an admin can
+    assert "deleted 1 article(s)" in harness.api.message(GROUP, question.message_id).text
+    # and the member who asked can confirm their own question, as in a private chat
+    await harness.send(GROUP, ARTICLE_TEXT)
+    [again] = await harness.send(GROUP, "/forget", user=MEMBER)
+    await harness.api.push_callback(GROUP, again.message_id, "forget:yes", user=MEMBER)
+    await harness.idle()
+    assert await db.articles.count(GROUP) == 0
+    assert [c for c in harness.api.calls("getChatMember") if c.status != 200] == []
+    assert harness.errors == []
