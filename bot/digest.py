@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.fit import unlink_long
 from storage import Database
+from storage.digests import DigestClaim
 from storage.feed_queries import FeedQueries
 from summarize.model import Brief, Figure
 
@@ -431,6 +432,7 @@ SendMessage = Callable[[int, str], Awaitable[int]]
 @dataclass(frozen=True)
 class DigestOutcome:
     status: str  # "sent" | "already" (the day has its digest) | "failed" (nothing sent, claim released)
+    # | "partial" (some messages sent; the claim stays and is resumed)
     local_date: date
     message_ids: tuple[int, ...] = ()
     digest: Digest | None = None
@@ -457,38 +459,81 @@ async def collect_digest(
 
 
 async def send_digest(
-    db: Database, send: SendMessage, chat_id: int, *, now: datetime, tz: ZoneInfo, scheduled: bool
+    db: Database,
+    send: SendMessage,
+    chat_id: int,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    scheduled: bool,
+    owner: str = "",
 ) -> DigestOutcome:
     """Build and send the chat's digest.
 
-    Scheduled digests are idempotent per local day: the day is claimed in storage first (a second call,
-    a second process or a restart finds the claim and sends nothing), then the messages go out, then their
-    ids are recorded. A failure before the first message releases the claim so a later check retries; a
-    crash after it leaves the claim, so the digest is never sent twice. `/digest now` (scheduled=False)
-    sends a digest on demand without touching the schedule.
+    Scheduled digests are delivered at least once per local day, and sent once unless the process dies
+    between Telegram accepting a message and its id being recorded. The digest is rendered first and
+    claimed in storage with its messages (a second call, a second check or another process finds the
+    claim and sends nothing); each message's id is recorded as soon as Telegram returns it; then the day
+    is marked sent. A run that dies midway leaves the claim, and `resume_digest` (at the next start, or
+    the next due-check) sends the messages not yet recorded. A refused first message releases the claim
+    so a later check retries. `/digest now` (scheduled=False) sends on demand and records nothing.
     """
     day = local_day(now, tz)
-    queries = FeedQueries(db)
     since = await db.digests.last_sent_at(chat_id) or now - DEFAULT_WINDOW
-    if scheduled and not await queries.claim_digest(chat_id, day, at=now):
+    if scheduled and await db.digests.has(chat_id, day):
         return DigestOutcome("already", day)
     digest = await collect_digest(db, chat_id, now=now, since=since)
-    sent: list[int] = []
-    try:
-        for message in render_digest(digest, tz=tz):
-            sent.append(await send(chat_id, message))
-    except Exception:
-        if scheduled and not sent:
-            await queries.release_digest(chat_id, day)
-        elif scheduled:
-            await queries.mark_digest_sent(chat_id, day, sent, sent_at=now)
-        log.exception("digest for chat %s (%s) failed after %d message(s)", chat_id, day, len(sent))
-        if not sent:
-            return DigestOutcome("failed", day, (), digest)
+    messages = render_digest(digest, tz=tz)
+    if not scheduled:
+        sent = [await send(chat_id, message) for message in messages]
         return DigestOutcome("sent", day, tuple(sent), digest)
-    if scheduled:
-        await queries.mark_digest_sent(chat_id, day, sent, sent_at=now)
-    return DigestOutcome("sent", day, tuple(sent), digest)
+    if not await db.digests.claim(chat_id, day, at=now, owner=owner, messages=messages):
+        return DigestOutcome("already", day)
+    outcome = await deliver_claimed(db, send, chat_id, day, messages, (), now=now)
+    return DigestOutcome(outcome.status, day, outcome.message_ids, digest)
+
+
+async def deliver_claimed(
+    db: Database,
+    send: SendMessage,
+    chat_id: int,
+    day: date,
+    messages: Sequence[str],
+    delivered: Sequence[int],
+    *,
+    now: datetime,
+) -> DigestOutcome:
+    """Send the claimed digest's messages after the first `len(delivered)`, recording each id at once."""
+    sent = list(delivered)
+    try:
+        for message in messages[len(sent) :]:
+            message_id = await send(chat_id, message)
+            sent.append(message_id)
+            await db.digests.record_message(chat_id, day, message_id)
+    except Exception:
+        log.exception("digest for chat %s (%s) stopped after %d message(s)", chat_id, day, len(sent))
+        if not sent:
+            await db.digests.release(chat_id, day)
+            return DigestOutcome("failed", day)
+        return DigestOutcome("partial", day, tuple(sent))  # the claim stays: resumed later
+    await db.digests.finish(chat_id, day, sent_at=now)
+    return DigestOutcome("sent", day, tuple(sent))
+
+
+async def resume_digest(
+    db: Database, send: SendMessage, claim: DigestClaim, *, owner: str, now: datetime, tz: ZoneInfo
+) -> DigestOutcome:
+    """Deliver what an unfinished claim has not delivered yet (a run died, or a send failed midway)."""
+    if not await db.digests.take_over(claim.chat_id, claim.local_date, owner=owner):
+        return DigestOutcome("already", claim.local_date)
+    messages = claim.messages
+    if messages is None:  # claimed before messages were stored: render its window now
+        since = claim.claimed_at - DEFAULT_WINDOW
+        digest = await collect_digest(db, claim.chat_id, now=claim.claimed_at, since=since)
+        messages = tuple(render_digest(digest, tz=tz))
+    return await deliver_claimed(
+        db, send, claim.chat_id, claim.local_date, messages, claim.message_ids, now=now
+    )
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
