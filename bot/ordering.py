@@ -46,6 +46,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self._answering: set[asyncio.Task[None]] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
@@ -53,9 +54,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
-        if lock.locked():
-            await answer_early(update)
         self._users[key] = self._users.get(key, 0) + 1
+        if lock.locked():
+            # Answered alongside, not awaited here: the press keeps its place in the chat's queue, and
+            # no other update's bookkeeping can run between taking the lock and counting this user.
+            task = asyncio.create_task(answer_early(update))
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
         try:
             async with lock:  # asyncio.Lock wakes waiters first-in first-out
                 await coroutine
