@@ -29,7 +29,7 @@ test: $(STAMP)
 # The fuzz suite with a larger budget (FUZZ_UPDATES updates through the real Application; make test runs 2,000).
 FUZZ_UPDATES ?= 20000
 fuzz: $(STAMP)
-	FUZZ_UPDATES=$(FUZZ_UPDATES) $(PY) -m pytest -q -s -p no:randomly tests/test_fuzz_bot.py --timeout=3600
+	FUZZ_UPDATES=$(FUZZ_UPDATES) $(PY) -m pytest -q -s tests/test_fuzz_bot.py --timeout=3600
 
 eval: $(STAMP)
 	$(PY) -m evaluation --shared $(SHARED)
