@@ -15,6 +15,7 @@ import logging
 import re
 import socket
 import ssl
+import zlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -281,7 +282,7 @@ async def _follow(
 ) -> FetchedPage:
     target = check_url(url, allow_private=limits.allow_private)
     first = target
-    request_headers = httpx.Headers({"Accept": accept.header})
+    request_headers = httpx.Headers({"Accept": accept.header, "Accept-Encoding": ACCEPT_ENCODING})
     request_headers.update(extra)
     for hop in range(limits.max_redirects + 1):
         log.debug("fetch hop %d: %s", hop, target.url)
@@ -383,15 +384,89 @@ async def _drain(response: httpx.Response, limit: int = 65_536) -> None:
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    """The decoded body, refusing it as soon as it grows past `max_bytes`."""
+    """The decoded body, refusing it as soon as the bytes on the wire or the decoded bytes pass
+    `max_bytes`. Decoding is ours, not httpx's: httpx inflates a whole network chunk in one call (a 64 kB
+    gzip chunk can be 64 MB), while `_Inflater` never produces more than the bytes still allowed."""
+    inflater = _inflater_for(response.headers.get_list("content-encoding", split_commas=True))
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ContentTooLarge(_msg_too_large(max_bytes), max_bytes)
-        chunks.append(chunk)
+    wire = size = 0
+    try:
+        async for raw in response.aiter_raw():
+            wire += len(raw)
+            chunk = inflater.feed(raw, max_bytes - size) if inflater is not None else raw
+            size += len(chunk)
+            if wire > max_bytes or size > max_bytes:
+                raise ContentTooLarge(_msg_too_large(max_bytes), max_bytes)
+            chunks.append(chunk)
+        if inflater is not None:
+            chunks.append(tail := inflater.finish())
+            if size + len(tail) > max_bytes:
+                raise ContentTooLarge(_msg_too_large(max_bytes), max_bytes)
+    except _Garbled:
+        host = response.request.url.host
+        raise Unreachable(
+            f"{host} sent a garbled answer. Try again later, or paste the article text."
+        ) from None
     return b"".join(chunks)
+
+
+# Content-Encoding values we decode: one layer, gzip or deflate (the only ones we ask for).
+ACCEPT_ENCODING = "gzip, deflate"
+_ZLIB_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+class _Inflater:
+    """Incremental gzip/deflate decoding that yields at most `room + 1` bytes per call, so the caller sees
+    an oversized body as soon as it passes the cap, whatever the compression ratio."""
+
+    def __init__(self, encoding: str) -> None:
+        self._encoding = encoding
+        self._zlib = zlib.decompressobj(_ZLIB_WBITS[encoding])
+        self._started = False
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        try:
+            out = self._zlib.decompress(data, room + 1)
+        except zlib.error:
+            if self._encoding != "deflate" or self._started:
+                raise _Garbled() from None
+            # Some servers send "deflate" as a raw stream without the zlib header, as browsers accept.
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            self._started = True
+            return self.feed(data, room)
+        self._started = True
+        # Output stopped at room + 1 bytes (more input waits in unconsumed_tail): over the cap already.
+        return out
+
+    def finish(self) -> bytes:
+        """What is left in zlib's buffer (little: `feed` consumed all input below the cap)."""
+        try:
+            return self._zlib.flush()
+        except zlib.error:
+            raise _Garbled() from None
+
+
+class _Garbled(Exception):
+    """The compressed body does not decode."""
+
+
+def _inflater_for(encodings: Sequence[str]) -> _Inflater | None:
+    """The decoder for a Content-Encoding header (already split on commas). One layer at most: a stacked
+    `gzip, gzip` multiplies ratios (7 kB on the wire, 4 GB decoded) and no real site needs it."""
+    layers = [e.strip().lower() for e in encodings if e.strip() and e.strip().lower() != "identity"]
+    if not layers:
+        return None
+    if len(layers) > 1:
+        raise UnsupportedContent(
+            f"That site sent the page compressed {len(layers)} times over ({', '.join(layers)}), which I "
+            "don't unpack. Send another link to the article, or paste its text."
+        )
+    if layers[0] not in _ZLIB_WBITS:
+        raise UnsupportedContent(
+            f"That site sent the page in a compression I don't read ({layers[0][:40]}). Send another link "
+            "to the article, or paste its text."
+        )
+    return _Inflater(layers[0])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -402,6 +477,7 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.
 # WHATWG Encoding: browsers read these labels as windows-1252, and so do real pages that declare them.
 _AS_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "cp819"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_NOT_DOCUMENT_CHARSETS = {"undefined", "utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape"}
 _PRESCAN_BYTES = 4096
 _CHARSET_PARAM = re.compile(r""";\s*charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 
@@ -418,7 +494,10 @@ def decode_body(body: bytes, media_type: str, header_charset: str | None) -> str
         declared = _codec(match.group(1).decode("ascii")) if match else None
         # A <meta> that says UTF-16 in an ASCII-compatible document is wrong by definition (WHATWG).
         encoding = "utf-8" if declared in ("utf-16", "utf-16-le", "utf-16-be") else declared
-    return body.decode(encoding or "utf-8", errors="replace")
+    try:
+        return body.decode(encoding or "utf-8", errors="replace")
+    except (LookupError, UnicodeError):  # a codec that still cannot decode documents: read as UTF-8
+        return body.decode("utf-8", errors="replace")
 
 
 def sniff_media_type(body: bytes) -> str:
@@ -453,9 +532,14 @@ def _codec(label: str | None) -> str | None:
     if label in _AS_WINDOWS_1252:
         return "cp1252"
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    # Python also names bytes-to-bytes and str-to-str codecs (base64, hex, zlib, rot13) and codecs that are
+    # no document charset (undefined always fails, utf-7 smuggles markup, idna/escapes are not for pages).
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_DOCUMENT_CHARSETS:
+        return None
+    return info.name
 
 
 # ---------------------------------------------------------------------------------------------------------
