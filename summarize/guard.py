@@ -8,9 +8,11 @@ checked, so the HTTP client never re-interprets a spelling differently from the 
 
 from __future__ import annotations
 
+import csv
 import ipaddress
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote
 
 import idna
@@ -37,6 +39,54 @@ _LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
 _NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_SIXTOFOUR = ipaddress.IPv6Network("2002::/16")  # judged by the IPv4 address it carries
+
+SPECIAL_PURPOSE_FILE = Path(__file__).with_name("address_data") / "iana_special_purpose.csv"
+
+
+@dataclass(frozen=True)
+class SpecialBlock:
+    """One row of the IANA special-purpose address registries (see SPECIAL_PURPOSE_FILE)."""
+
+    registry: str
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network
+    name: str
+    rfc: str
+    globally_reachable: str  # "True", "False" or "N/A", as the registry says
+
+    @property
+    def refused(self) -> bool:
+        return self.globally_reachable != "True" and self.network != _SIXTOFOUR
+
+
+def load_special_blocks(path: Path = SPECIAL_PURPOSE_FILE) -> tuple[SpecialBlock, ...]:
+    """The registry rows in `path` (lines starting with # are its notes on source and date)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return tuple(
+            SpecialBlock(
+                registry=row["registry"],
+                network=ipaddress.ip_network(row["block"]),
+                name=row["name"],
+                rfc=row["rfc"],
+                globally_reachable=row["globally_reachable"],
+            )
+            for row in rows
+        )
+
+
+SPECIAL_BLOCKS = load_special_blocks()
+# Narrowest first, so a refusal names the most specific block.
+_REFUSED_BLOCKS = sorted((b for b in SPECIAL_BLOCKS if b.refused), key=lambda b: -b.network.prefixlen)
+
+
+def special_block(ip: IPAddress) -> SpecialBlock | None:
+    """The most specific refused registry block holding `ip`, or None. Python's `ipaddress` tables lag the
+    registries (3.11 calls 192.0.0.9 and 3fff::1 global), so the guard asks this data as well."""
+    for block in _REFUSED_BLOCKS:
+        if ip.version == block.network.version and ip in block.network:
+            return block
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,6 +130,9 @@ def block_reason(ip: IPAddress) -> str | None:
         return "reserved"
     if not ip.is_global:
         return "not public"
+    block = special_block(ip)
+    if block is not None:
+        return f"not globally reachable ({block.name}, {block.network})"
     return None
 
 
