@@ -34,7 +34,7 @@ from summarize.errors import (
     UnsafeUrl,
     UnsupportedContent,
 )
-from summarize.guard import MSG_INVALID, MSG_PRIVATE, IPAddress, Target, block_reason, check_url
+from summarize.guard import MSG_INVALID, MSG_PRIVATE, IPAddress, Target, address_reason, check_url
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 """(host, port) -> addresses as strings, in the resolver's order. Raise OSError when the name is unknown."""
 
 AddressPolicy = Callable[[IPAddress, bool], "str | None"]
-"""(address, allow_private) -> why it is refused, or None to allow it."""
+"""(address, allow_loopback) -> why it is refused, or None to allow it."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,8 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def default_policy(ip: IPAddress, allow_private: bool) -> str | None:
-    return None if allow_private else block_reason(ip)
+def default_policy(ip: IPAddress, allow_loopback: bool) -> str | None:
+    return address_reason(ip, allow_loopback=allow_loopback)
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
@@ -117,12 +117,12 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
     def __init__(
         self,
         *,
-        allow_private: bool,
+        allow_loopback: bool,
         resolver: Resolver = system_resolver,
         policy: AddressPolicy = default_policy,
         inner: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
-        self._allow_private = allow_private
+        self._allow_loopback = allow_loopback
         self._resolver = resolver
         self._policy = policy
         self._inner = inner or httpcore.AnyIOBackend()
@@ -168,7 +168,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             if not addresses:
                 raise Unreachable(_msg_not_found(host))
         refused = [
-            (ip, why) for ip in addresses if (why := self._policy(ip, self._allow_private)) is not None
+            (ip, why) for ip in addresses if (why := self._policy(ip, self._allow_loopback)) is not None
         ]
         if refused:
             log.info("refused %s: %s", host, ", ".join(f"{ip} ({why})" for ip, why in refused))
@@ -222,7 +222,7 @@ class GuardedClient(httpx.AsyncClient):
     ) -> None:
         self.limits = limits or FetchLimits.from_env()
         backend = PinnedBackend(
-            allow_private=self.limits.allow_private, resolver=resolver, policy=policy, inner=network_backend
+            allow_loopback=self.limits.allow_loopback, resolver=resolver, policy=policy, inner=network_backend
         )
         pool = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections // 2)
         super().__init__(
@@ -255,10 +255,10 @@ async def fetch(
     if client is not None and not isinstance(client, GuardedClient):
         raise TypeError("fetch() needs a client from make_client(); a plain httpx client does not pin DNS")
     limits = limits or (client.limits if isinstance(client, GuardedClient) else FetchLimits.from_env())
-    if client is not None and client.limits.allow_private and not limits.allow_private:
-        # Its pooled connections may lead to private addresses: a stricter call cannot undo that.
+    if client is not None and client.limits.allow_loopback and not limits.allow_loopback:
+        # Its pooled connections may lead to loopback addresses: a stricter call cannot undo that.
         raise ValueError(
-            "this client allows private addresses but the limits do not; use one client per policy"
+            "this client allows loopback addresses but the limits do not; use one client per policy"
         )
     own_client = client is None
     active = client if client is not None else GuardedClient(limits)
@@ -280,7 +280,7 @@ def fetch_sync(url: str, **kwargs: object) -> FetchedPage:
 async def _follow(
     client: httpx.AsyncClient, url: str, limits: FetchLimits, accept: Accept, extra: Mapping[str, str]
 ) -> FetchedPage:
-    target = check_url(url, allow_private=limits.allow_private)
+    target = check_url(url, allow_loopback=limits.allow_loopback)
     first = target
     request_headers = httpx.Headers({"Accept": accept.header, "Accept-Encoding": ACCEPT_ENCODING})
     request_headers.update(extra)
@@ -334,7 +334,7 @@ def _redirect_target(current: Target, response: httpx.Response, limits: FetchLim
     elif not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", location):
         location = urljoin(current.url, location)
     try:
-        return check_url(location, allow_private=limits.allow_private)
+        return check_url(location, allow_loopback=limits.allow_loopback)
     except UnsafeUrl as exc:
         if exc.message == MSG_PRIVATE:
             raise UnsafeUrl(_MSG_REDIRECT_PRIVATE) from None
@@ -634,6 +634,6 @@ def _ip_or_none(text: str) -> IPAddress | None:
 
 def _host_of(url: str) -> str:
     try:
-        return check_url(url, allow_private=True).host
+        return check_url(url, allow_loopback=True).host
     except (InvalidUrl, UnsafeUrl):
         return "The site"

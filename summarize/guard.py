@@ -136,13 +136,35 @@ def block_reason(ip: IPAddress) -> str | None:
     return None
 
 
-def check_address(ip: IPAddress, *, allow_private: bool) -> None:
-    """Raise UnsafeUrl unless `ip` is public (or `allow_private`)."""
-    if not allow_private and block_reason(ip) is not None:
+_LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
+_LOOPBACK_V6 = ipaddress.IPv6Address("::1")
+
+
+def is_loopback_address(ip: IPAddress) -> bool:
+    """127.0.0.0/8 (also as ::ffff:127.x.y.z, the same socket address) or ::1; nothing else."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped in _LOOPBACK_V4
+        return ip == _LOOPBACK_V6
+    return ip in _LOOPBACK_V4
+
+
+def address_reason(ip: IPAddress, *, allow_loopback: bool) -> str | None:
+    """Why `ip` must not be fetched, or None. `allow_loopback` (tests only) lets loopback through and
+    nothing else: private, link-local, metadata, unspecified (0.0.0.0 reaches this host) stay refused."""
+    reason = block_reason(ip)
+    if reason is not None and allow_loopback and is_loopback_address(ip):
+        return None
+    return reason
+
+
+def check_address(ip: IPAddress, *, allow_loopback: bool) -> None:
+    """Raise UnsafeUrl unless `ip` is public (or loopback, with `allow_loopback`)."""
+    if address_reason(ip, allow_loopback=allow_loopback) is not None:
         raise UnsafeUrl(MSG_PRIVATE)
 
 
-def check_url(url: str, *, allow_private: bool) -> Target:
+def check_url(url: str, *, allow_loopback: bool) -> Target:
     """Parse and check a user-supplied URL; raise InvalidUrl or UnsafeUrl, else return its canonical Target."""
     scheme, rest = _split_scheme(url)
     rest = rest.replace("\\", "/").lstrip("/")  # http:\\host, http:/host and http:host all mean host
@@ -153,11 +175,10 @@ def check_url(url: str, *, allow_private: bool) -> Target:
     port = _parse_port(port_text, default=ALLOWED_SCHEMES[scheme])
     host, ip = parse_host(raw_host)
 
-    if not allow_private:
-        if ip is not None:
-            check_address(ip, allow_private=False)
-        elif host in _LOOPBACK_NAMES or host.endswith(".localhost"):
-            raise UnsafeUrl(MSG_PRIVATE)
+    if ip is not None:
+        check_address(ip, allow_loopback=allow_loopback)
+    elif not allow_loopback and (host in _LOOPBACK_NAMES or host.endswith(".localhost")):
+        raise UnsafeUrl(MSG_PRIVATE)
 
     tail = tail.split("#", 1)[0]
     if not tail.startswith("/"):

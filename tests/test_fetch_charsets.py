@@ -31,7 +31,7 @@ from tests.feeds_support import (
 from tests.test_feeds_bot import CHAT, feed_bot
 from tests.test_fetch_support import LoopbackOnlyBackend
 
-LIMITS = FetchLimits(timeout_s=2.0, max_bytes=400_000, allow_private=True)
+LIMITS = FetchLimits(timeout_s=2.0, max_bytes=400_000, allow_loopback=True)
 NOT_TEXT = ["base64", "rot13", "hex", "zlib", "undefined", "bz2", "uu", "quopri", "utf-7", "idna"]
 T0 = datetime(2024, 3, 5, 6, 0, tzinfo=UTC)
 GRAIN_TITLE = "First grain ship leaves Odesa since drone attacks"

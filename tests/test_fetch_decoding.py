@@ -22,7 +22,7 @@ from summarize.fetch import GuardedClient, fetch, make_client
 from tests.test_fetch_support import ARTICLE_HTML, LoopbackOnlyBackend
 
 CAP = 300_000
-LIMITS = FetchLimits(timeout_s=5.0, max_bytes=CAP, allow_private=True)
+LIMITS = FetchLimits(timeout_s=5.0, max_bytes=CAP, allow_loopback=True)
 MIB = 1 << 20
 
 

@@ -44,11 +44,11 @@ def url_of(ip: IPAddress) -> str:
 async def assert_refused_everywhere(ip: IPAddress) -> None:
     assert block_reason(ip) is not None, ip
     with pytest.raises(UnsafeUrl) as info:
-        check_url(url_of(ip), allow_private=False)
+        check_url(url_of(ip), allow_loopback=False)
     assert str(info.value) == MSG_PRIVATE
     inner = LoopbackOnlyBackend()
     backend = PinnedBackend(
-        allow_private=False, resolver=TableResolver({"story.test": [[str(ip)]]}), inner=inner
+        allow_loopback=False, resolver=TableResolver({"story.test": [[str(ip)]]}), inner=inner
     )
     with pytest.raises(UnsafeUrl):
         await backend.connect_tcp("story.test", 80, timeout=1.0)
@@ -85,7 +85,7 @@ async def test_all_of_192_0_0_0_24_is_refused() -> None:
 def test_all_of_3fff_20_is_refused(ip: ipaddress.IPv6Address) -> None:
     assert block_reason(ip) is not None
     with pytest.raises(UnsafeUrl):
-        check_url(url_of(ip), allow_private=False)
+        check_url(url_of(ip), allow_loopback=False)
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_public_addresses_still_pass(address: str) -> None:
 async def test_the_backend_refuses_a_registry_address_among_public_answers() -> None:
     inner = LoopbackOnlyBackend()
     backend = PinnedBackend(
-        allow_private=False,
+        allow_loopback=False,
         resolver=TableResolver({"mixed.test": [["93.184.216.34", "192.0.0.9"]]}),
         inner=inner,
     )
