@@ -13,7 +13,6 @@ import codecs
 import ipaddress
 import logging
 import re
-import socket
 import ssl
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -35,6 +34,7 @@ from summarize.errors import (
     UnsupportedContent,
 )
 from summarize.guard import MSG_INVALID, MSG_PRIVATE, IPAddress, Target, address_reason, check_url
+from summarize.resolve import shared_resolver
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +102,9 @@ class FetchedPage:
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
-    """The OS resolver (getaddrinfo in the loop's thread pool), answers de-duplicated in order."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+    """The OS resolver in the fetcher's own thread pool (never the loop's default executor, which PTB and
+    `asyncio.to_thread` share), answers de-duplicated in order. See summarize/resolve.py."""
+    return await shared_resolver()(host, port)
 
 
 def default_policy(ip: IPAddress, allow_loopback: bool) -> str | None:
@@ -121,8 +121,10 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         resolver: Resolver = system_resolver,
         policy: AddressPolicy = default_policy,
         inner: httpcore.AsyncNetworkBackend | None = None,
+        dns_timeout_s: float | None = None,
     ) -> None:
         self._allow_loopback = allow_loopback
+        self._dns_timeout_s = dns_timeout_s
         self._resolver = resolver
         self._policy = policy
         self._inner = inner or httpcore.AnyIOBackend()
@@ -157,8 +159,9 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         if literal is not None:
             addresses = [literal]
         else:
+            deadlines = [t for t in (timeout, self._dns_timeout_s) if t is not None]
             try:
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout(min(deadlines) if deadlines else None):
                     answers = await self._resolver(host, port)
             except TimeoutError:
                 raise httpcore.ConnectTimeout(f"DNS lookup for {host} timed out") from None
@@ -214,7 +217,7 @@ class GuardedClient(httpx.AsyncClient):
         self,
         limits: FetchLimits | None = None,
         *,
-        resolver: Resolver = system_resolver,
+        resolver: Resolver | None = None,
         policy: AddressPolicy = default_policy,
         network_backend: httpcore.AsyncNetworkBackend | None = None,
         verify: ssl.SSLContext | bool = True,
@@ -222,7 +225,11 @@ class GuardedClient(httpx.AsyncClient):
     ) -> None:
         self.limits = limits or FetchLimits.from_env()
         backend = PinnedBackend(
-            allow_loopback=self.limits.allow_loopback, resolver=resolver, policy=policy, inner=network_backend
+            allow_loopback=self.limits.allow_loopback,
+            resolver=resolver or shared_resolver(self.limits.dns_threads),
+            policy=policy,
+            inner=network_backend,
+            dns_timeout_s=self.limits.dns_timeout_s,
         )
         pool = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections // 2)
         super().__init__(
