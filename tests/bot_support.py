@@ -130,7 +130,7 @@ def bot_test_settings(tmp_path: Path, **changes: object) -> Settings:
         token=TOKEN,
         database_path=tmp_path / "bot.sqlite3",
         nlp_workers=TEST_WORKERS,
-        fetch=FetchLimits(timeout_s=5.0, allow_private=True),
+        fetch=FetchLimits(timeout_s=5.0, allow_loopback=True),
         default_timezone="Europe/Kyiv",
     )
     return base.with_changes(**changes)
