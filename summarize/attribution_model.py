@@ -17,6 +17,7 @@ package data, loaded once per process; nothing is downloaded.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -318,3 +319,72 @@ def labels_for(doc: Doc, attributions: Iterable[dict]) -> list[str]:
                 for n, i in enumerate(tokens):
                     labels[i] = ("B-" if n == 0 else "I-") + role
     return labels
+
+
+# --- the speakers hook: the tagger's recall beside the rules' precision ---------------------------------
+
+_WRITER = frozenset({"i", "we", "you", "me", "us", "my", "our"})
+_EDGE = "\"'“”‘’«»„ \n\t,;:"
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
+def add_to_rules(parsed, attributions: Sequence, threshold: float = ADD_THRESHOLD) -> tuple:
+    """The rules' attributions plus the tagger's sure ones in sentences the rules left untouched.
+
+    Wrong is worse than missing, so a tagger attribution is added only when its confidence (its least sure
+    span) reaches `threshold`, it has a cue and one source, and that source resolves to a speaker: no
+    writer's "I"/"we", no pronoun left unresolved. Returns `summarize.speakers.Attribution`s in text order.
+    """
+    from summarize.mentions import is_pronoun, named_mention
+    from summarize.speakers.attribution import Attribution
+    from summarize.speakers.resolve import Resolver
+
+    if not available():
+        return tuple(attributions)
+    doc, text = parsed.doc, parsed.text
+    skip = [(a.content_start, a.content_end) for a in attributions]
+    quotes = find_quote_spans(text)
+    resolver = Resolver(parsed)
+    added = []
+    for found in predict(doc, skip=skip):
+        if found.cue is None or len(found.source) != 1 or found.confidence < threshold:
+            continue
+        source = doc.char_span(found.source[0].start, found.source[0].end, alignment_mode="expand")
+        cue = doc.char_span(found.cue.start, found.cue.end, alignment_mode="expand")
+        if source is None or cue is None or source.root.lower_ in _WRITER:
+            continue
+        written = named_mention(source.root)
+        name = resolver.name(written)
+        if is_pronoun(source.root) and name == written.span(doc).text:
+            continue  # "he" with no one to refer to
+        for piece in found.content:
+            start, end = _trimmed(text, piece.start, piece.end)
+            if len(re.findall(r"\w+", text[start:end])) < 3:
+                continue
+            quoted = any(q.start <= start and end <= q.end for q in quotes)
+            first = doc.char_span(start, end, alignment_mode="expand")
+            added.append(
+                Attribution(
+                    speaker=name,
+                    kind="direct" if quoted else "reported",
+                    content_start=start,
+                    content_end=end,
+                    sentence=parsed.sentence_index(first.start if first is not None else cue.root.i),
+                    cue=cue.root.i,
+                    speaker_start=written.span(doc).start_char,
+                    speaker_end=written.span(doc).end_char,
+                    mention=written.span(doc).text,
+                    cue_start=found.cue.start,
+                    cue_end=found.cue.end,
+                )
+            )
+    if not added:
+        return tuple(attributions)
+    return tuple(sorted((*attributions, *added), key=lambda a: (a.content_start, a.content_end)))
