@@ -3,11 +3,10 @@
 A linear-chain CRF (python-crfsuite) tags every token B/I/O for source (S), cue (C) and content (Q). Its
 features come only from the existing `Doc` (word, lemma, POS, tag, dependency and head, entity type, the
 nearest speech-verb ancestor and the path to it, in-quote flag, position in the sentence, and a window of
-two words each side), so it never parses again. (`doc.tensor` rows as features cost 2x the time and
-scored lower on dev; see docs/notes/attribution_model.md.) Only sentences with a cue lemma or a quote are
-tagged. Spans are then grouped into attributions: each
-source and content span joins the nearest cue of its sentence (content also of the next sentence, for
-'"A," X said. "B."'). Every span carries the tagger's mean marginal probability as its confidence, so a
+two words each side), so it never parses again (`doc.tensor` rows as features cost more and scored lower
+on dev; see docs/notes/attribution_model.md). Only sentences with a cue lemma or a quote are tagged. Spans
+are then grouped into attributions: each source and content span joins the nearest cue of its sentence
+(content also of the next sentence, for '"A," X said. "B."'). Every span carries the tagger's mean marginal probability as its confidence, so a
 caller can keep only the sure ones.
 
 The model (`summarize/data/attribution.crfsuite`, built by `make train`, see training/attribution.py) is
@@ -32,7 +31,6 @@ DATA_DIR = Path(__file__).parent / "data"
 MODEL_PATH = DATA_DIR / "attribution.crfsuite"
 CUES_PATH = DATA_DIR / "attribution_cues.json"
 ROLES = ("S", "C", "Q")  # source, cue, content
-ROLE_NAMES = {"S": "source", "C": "cue", "Q": "content"}
 _WINDOW = (-2, -1, 1, 2)
 _MAX_CLIMB = 8
 # The speakers hook adds a tagger statement only at or above this confidence (chosen on PolNeAR dev).
@@ -388,3 +386,10 @@ def add_to_rules(parsed, attributions: Sequence, threshold: float = ADD_THRESHOL
     if not added:
         return tuple(attributions)
     return tuple(sorted((*attributions, *added), key=lambda a: (a.content_start, a.content_end)))
+
+
+def attributions_with_tagger(parsed) -> tuple:
+    """What the brief's figures and speakers share: the rules' attributions, plus the tagger's sure ones."""
+    from summarize.speakers import find_attributions
+
+    return add_to_rules(parsed, find_attributions(parsed))

@@ -4,8 +4,8 @@
 
 Reads ../shared/data/polnear_train_dev (its `train` compartment only: `dev` is for tuning and scoring,
 polnear_test is never read here), parses each article once with the project's own pipeline
-(summarize.parse.load_nlp, the same parse the bot makes), learns the cue lexicon from train, builds the
-token features and BIO labels, and trains a CRF (L-BFGS with L1+L2, so the model stays small). Writes
+(summarize.parse.load_nlp, the same parse the bot makes; cached under .cache/polnear for re-runs), learns
+the cue lexicon from train, builds the token features and BIO labels, and trains a CRF (L-BFGS with L1+L2, so the model stays small). Writes
 summarize/data/attribution.crfsuite and summarize/data/attribution_cues.json. Bounded for a shared 2-core
 machine: the first annotator of each article only, a cap on articles and on iterations.
 """
@@ -22,7 +22,6 @@ from pathlib import Path
 
 from summarize import attribution_model as am
 from summarize.lexicon import REPORTING_VERBS
-from summarize.parse import load_nlp
 
 SEED = 11
 
@@ -35,8 +34,10 @@ def load_items(shared: Path, compartment: str) -> list[dict]:
 
 
 def parse_all(texts: list[str]):
-    nlp = load_nlp()
-    return list(nlp.pipe(texts, batch_size=16))
+    """The project's own parse of each text, cached on disk (evaluation/polnear.py's DocBin cache)."""
+    from evaluation.polnear import parse_all as cached
+
+    return [parsed.doc for parsed in cached(texts, "train")]
 
 
 def learn_cues(docs, items, min_count: int = 5, min_rate: float = 0.2) -> list[str]:
