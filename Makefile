@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run console test fuzz eval bench lint fmt clean
+.PHONY: install run console test fuzz eval bench train lint fmt clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +36,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks --shared $(SHARED)
+
+# the attribution tagger (summarize/data/attribution.crfsuite) from PolNeAR train; CPU, about 10 minutes
+train: $(STAMP)
+	$(PY) -m training.attribution --shared $(SHARED)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

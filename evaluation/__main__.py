@@ -6,7 +6,17 @@ import sys
 
 from evaluation.sections import run_sections
 
-SECTIONS = ("summaries", "extraction", "figures", "speakers", "polnear", "heldout", "gold_real", "ask")
+SECTIONS = (
+    "summaries",
+    "extraction",
+    "figures",
+    "speakers",
+    "polnear",
+    "attribution",
+    "heldout",
+    "gold_real",
+    "ask",
+)
 
 if __name__ == "__main__":
     sys.exit(run_sections("evaluation", SECTIONS))

@@ -98,14 +98,14 @@ class Extracted:
 
 def run_extractors(raw: str, nlp) -> Extracted:
     """Clean, parse once, find attributions and figures: the one place the gold-set scorers call the NLP."""
+    from summarize.attribution_model import attributions_with_tagger
     from summarize.clean import clean_text
     from summarize.figures import extract_figures
     from summarize.parse import parse
-    from summarize.speakers import find_attributions
 
     cleaned = clean_text(raw)
     parsed = parse(cleaned.text, nlp=nlp, title=cleaned.title, dateline=cleaned.dateline)
-    attributions = tuple(find_attributions(parsed))
+    attributions = tuple(attributions_with_tagger(parsed))  # as summarize.pipeline: rules + learned tagger
     return Extracted(cleaned.text, tuple(extract_figures(parsed, attributions)), attributions)
 
 

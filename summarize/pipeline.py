@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from summarize.attribution_model import attributions_with_tagger
 from summarize.clean import clean_text
 from summarize.config import FetchLimits
 from summarize.errors import BinaryInput, EmptyInput, NotEnglish
@@ -13,7 +14,7 @@ from summarize.language import detect_language
 from summarize.model import Brief
 from summarize.parse import NLP, parse
 from summarize.rank import summarize_sentences
-from summarize.speakers import extract_speakers, find_attributions
+from summarize.speakers import extract_speakers
 
 SHORT_TEXT_CHARS = 300
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"ID3", b"RIFF")
@@ -82,7 +83,8 @@ def brief_from_text(
     if len(cleaned.text) < SHORT_TEXT_CHARS or len(parsed.sentences) < 3:
         notices.append("This text is very short, so the brief covers nearly all of it.")
     # Figures and speakers share the attributions, so a figure inside a quote gets the quote's speaker.
-    attributions = find_attributions(parsed)
+    # The rules find them; the learned tagger adds its sure ones where the rules found nothing.
+    attributions = attributions_with_tagger(parsed)
     figures = extract_figures(parsed, attributions)
     return Brief(
         title=cleaned.title,
