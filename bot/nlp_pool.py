@@ -286,11 +286,24 @@ class NlpPool:
         self, executor: ProcessPoolExecutor, job_id: int, error: TooLongToBrief
     ) -> None:
         started = self._started_at(job_id)
-        log.warning("NLP job over its %s limit: replacing worker %s", error.limit, started and started[0])
-        if started is not None and self._executor is executor:
-            self._killed.add(id(executor))
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(started[0], signal.SIGKILL)
+        for _ in range(40):  # the start event travels on its own pipe: it may trail the job's result
+            if started is not None:
+                break
+            await asyncio.sleep(0.05)
+            started = self._started_at(job_id)
+        if started is None or self._executor is not executor:
+            log.warning("NLP job over its %s limit; its worker is unknown or already replaced", error.limit)
+            return
+        log.warning("NLP job over its %s limit: replacing worker %d", error.limit, started[0])
+        self._killed.add(id(executor))
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(started[0], signal.SIGKILL)
+        # Let the executor see its worker die, so every job it holds fails with BrokenProcessPool (and is
+        # run again) rather than being cancelled by the shutdown below.
+        for _ in range(200):
+            if getattr(executor, "_broken", True):
+                break
+            await asyncio.sleep(0.01)
         await self._restart(executor)
 
     async def _restart(self, broken: ProcessPoolExecutor) -> None:
