@@ -129,9 +129,23 @@ def _address_space_bytes() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+PARENT_CHECK_S = 1.0  # how often a worker checks that the bot that started it is still alive
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    """A worker whose bot was SIGKILLed is re-parented and would idle forever, holding its model's memory
+    (hundreds of MB each); it leaves as soon as it sees the bot gone."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
+
+
 def _init_worker(model: str | None, memory_mb: int = 0, events: Any = None) -> None:
     global _worker_nlp, _worker_events
     import resource
+    import threading
+
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
 
     import summarize.pipeline  # noqa: F401 - imported now, so the first job is not the one paying for it
     from summarize.parse import load_nlp
