@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -70,8 +72,12 @@ def news_sentences(doc: Doc) -> Doc:
                 starts[k] = True
             i = j - 1
         i += 1
-    for index in range(1, n):
-        doc[index].is_sent_start = starts[index]
+    # One array write: setting `Token.is_sent_start` token by token re-checks the whole Doc's annotation
+    # each time (quadratic: 7 s of a 100 kB text).
+    if n:
+        values = numpy.array([1 if s else -1 for s in starts], dtype="int32")
+        values[0] = 1
+        doc.from_array([SENT_START], values.astype("uint64"))
     return doc
 
 
