@@ -7,8 +7,12 @@ from collections import Counter
 
 import pytest
 
+from bot.render import Source, brief_reply
+from summarize.model import Figure
 from summarize.parse import parse
+from summarize.pipeline import brief_from_text, collapse_figures
 from summarize.rank import MAX_CANDIDATES, LeadCentrality, candidate_sentences, summarize_sentences
+from summarize.render import brief_as_text
 
 PLACES = ["Kharkiv", "Odesa", "Sumy", "Dnipro", "Zaporizhzhia", "Kherson", "Mykolaiv", "Poltava"]
 VERBS = ["shelled", "struck", "attacked", "hit", "targeted", "bombarded"]
@@ -74,3 +78,35 @@ def test_sentence_boundaries_are_set_on_every_line_break(nlp) -> None:
         "Kyiv said on Monday it had repelled the attack.",
         "Another sentence follows.",
     ]
+
+
+def _figure(sentence: int, where: str | None = "Sumy") -> Figure:
+    return Figure(
+        value="30", number=30.0, low=None, high=None, qualifier=None, unit=None, category="killed",
+        counts="soldiers killed", claimed_by="the ministry", where=where, when=None, sentence=sentence,
+    )  # fmt: skip
+
+
+def test_identical_figures_collapse_into_one_with_a_count_and_others_stay() -> None:
+    figures = (_figure(1), _figure(4), _figure(6, where="Kharkiv"), _figure(9))
+    collapsed = collapse_figures(figures)
+    assert [(f.sentence, f.where, f.mentions) for f in collapsed] == [(1, "Sumy", 3), (6, "Kharkiv", 1)]
+
+
+def test_a_repetitive_text_lists_its_figure_once_and_says_how_often(nlp) -> None:
+    fillers = [
+        "Rescue teams searched the ruins of the school through the night.",
+        "Officials promised a full inquiry into the strike on the market.",
+        "Aid convoys reached the eastern villages after a delay of several days.",
+        "The mayor asked residents to stay in shelters until the morning.",
+    ]
+    repeated = "The defence ministry said 30 soldiers were killed in the attack on Sumy."
+    # Distinct paragraphs (cleaning drops a paragraph repeated whole), one sentence repeated in each.
+    text = "\n\n".join(f"{repeated} {filler[:-1]} on day {n}." for n, filler in enumerate(fillers * 3))
+    brief = brief_from_text(text, nlp=nlp)
+    thirty = [f for f in brief.figures if f.value == "30"]
+    assert len(thirty) == 1
+    assert thirty[0].mentions == 12
+    assert brief.to_dict()["figures"][0]["mentions"] >= 1
+    assert "(mentioned 12 times)" in brief_as_text(brief)
+    assert "(mentioned 12 times)" in brief_reply(brief, Source(), article_id=1).chunks[0]
