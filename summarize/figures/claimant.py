@@ -14,7 +14,7 @@ from summarize.figures.values import NumberMention
 from summarize.figures.words import CLAIM_NOUNS
 from summarize.lexicon import REPORTING_VERBS, SPEAKER_PRONOUNS
 from summarize.mentions import fuller_name
-from summarize.parse import Parsed
+from summarize.parse import Parsed, ents_in
 
 
 def _source_of(verb: Token) -> str | None:
@@ -159,7 +159,7 @@ def _resolve_pronoun_text(parsed: Parsed, text: str, at: Token) -> str:
         return text
     doc = parsed.doc
     if lower in ("he", "she", "him", "her"):
-        people = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.end <= at.i]
+        people = [ent for ent in ents_in(doc[: at.i]) if ent.label_ == "PERSON"]
         if people:
             return people[-1].text
         return text
