@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 PLEASE_WAIT = (
     "Please wait: I'm still working on your earlier messages. I will answer every one of them, in order."
 )
-NOTIFY_AFTER = 3  # waiting updates of one chat before it is asked to wait
+NOTIFY_AFTER = 5  # waiting updates of one chat before it is asked to wait
 
 
 def chat_key(update: object) -> int | None:

@@ -8,6 +8,7 @@ and sent. Bad input of every kind ends in a short reply that says what to do, fr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -195,6 +197,14 @@ async def _deliver(
                 bot, chat_id, Reply((e(error.message),)), placeholder=placeholder, reply_to=reply_to
             )
             return
+        except Exception:
+            # A fault of ours: the error handler apologises in a message of its own, so no stale
+            # "Reading…" stays behind.
+            placeholder = await progress.take()
+            if placeholder is not None:
+                with contextlib.suppress(TelegramError):
+                    await bot.delete_message(chat_id, placeholder.message_id)
+            raise
         await progress.stage(WRITING)
         added = await svc.db.articles.add(chat_id, job.stored_as, brief)
         placeholder = await progress.take()
