@@ -30,6 +30,22 @@ PLEASE_WAIT = (
 NOTIFY_AFTER = 5  # waiting updates of one chat before it is asked to wait
 
 
+BUSY_ANSWER = "Working on it: your earlier request in this chat comes first."
+
+
+async def answer_early(update: Update) -> None:
+    """A button pressed while its chat is busy is answered now, before it queues behind the chat's work:
+    Telegram refuses answers some 15 s after the press, and the work before it may take longer. The
+    handler's own answer later fails quietly (bot.handlers.common.answer_query) and the action still runs."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.get_bot().answer_callback_query(query.id, BUSY_ANSWER)
+    except TelegramError as error:
+        log.info("early answer to callback query %s failed: %s", query.id, error)
+
+
 def chat_key(update: object) -> int | None:
     if isinstance(update, Update) and update.effective_chat is not None:
         return update.effective_chat.id
@@ -45,6 +61,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self.notify_after = notify_after
         self._waiting: dict[int, deque[_Waiting]] = {}  # a chat is busy while it has an entry
         self._told: set[int] = set()  # chats asked to wait during their current busy spell
+        self._answering: set[asyncio.Task[None]] = set()
 
     def backlog(self, chat_id: int) -> int:
         """Updates of `chat_id` waiting behind the one running."""
@@ -59,6 +76,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if waiting is not None:
             done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             waiting.append((update, coroutine, done))
+            if isinstance(update, Update) and update.callback_query is not None:
+                # Answered alongside, not awaited here: the press keeps its place in the chat's queue.
+                task = asyncio.create_task(answer_early(update))
+                self._answering.add(task)
+                task.add_done_callback(self._answering.discard)
             if len(waiting) >= self.notify_after and key not in self._told:
                 self._told.add(key)
                 await self._ask_to_wait(update, key)
