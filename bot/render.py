@@ -22,6 +22,7 @@ from bot.fit import fit_block
 from storage import ChatSettings, FigureRow, HistoryEntry, QuoteRow
 from summarize.figures import counted_phrase, short_place
 from summarize.model import Brief, Figure, Statement, SummarySentence
+from summarize.render import mentions_note
 
 MAX_MESSAGE = 4096
 BRIEF_FIGURES = 6  # figures shown in a brief; the rest behind "All figures"
@@ -160,7 +161,7 @@ def figure_html(figure: Figure) -> str:
     head = f"<b>{e(figure.value)}</b>{e(phrase[len(figure.value) :])}"
     claimant = f"<i>{e(figure.claimed_by)}</i>" if figure.claimed_by else "<i>no claimant named</i>"
     context = [claimant] + [e(part) for part in (short_place(figure.where), figure.when) if part]
-    return f"{head} — {' · '.join(context)}"
+    return f"{head} — {' · '.join(context)}{e(mentions_note(figure.mentions))}"
 
 
 def statement_html(statement: Statement) -> str:

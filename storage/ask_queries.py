@@ -78,32 +78,66 @@ def _scope(chat_id: int, article_id: int | None, alias: str) -> tuple[str, list[
     return where, params
 
 
+_OVERSAMPLE = 8  # the global BM25 top (limit x this) is usually enough to fill a chat's `limit`
+
+
 async def sentence_matches(
     db: Database, chat_id: int, words: Sequence[str], *, article_id: int | None = None, limit: int = 40
 ) -> list[SentenceMatch]:
-    """The chat's sentences holding any of `words`, best BM25 first (words are stemmed by the index)."""
+    """The chat's sentences holding any of `words`, best BM25 first (words are stemmed by the index).
+
+    The index is shared by all chats. First only the index's own best (limit x 8) hits are joined to
+    their sentences and articles (FTS5 ranks inside its table, cheaply); when those hold fewer than
+    `limit` of this chat's sentences, the whole match set is filtered instead, so nothing is missed."""
     match = fts_query(" ".join(words))
     if match is None:
         return []
+    check_limit(limit)
     where, params = _scope(chat_id, article_id, "s")
+    select = f"""
+        SELECT s.position, substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text,
+               hits.rank_value, {_ARTICLE}
+        FROM hits
+        JOIN sentences AS s ON s.id = hits.sid
+        JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
+        WHERE {where}
+        ORDER BY hits.rank_value, a.received_at DESC, s.article_id DESC, s.position
+        LIMIT ?
+    """
+    top = limit * _OVERSAMPLE
     async with db.connections.reading() as conn:
-        rows = await conn.execute_fetchall(
-            f"""
-            SELECT s.position, substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text,
-                   bm25(sentences_fts) AS rank_value, {_ARTICLE}
-            FROM sentences_fts
-            JOIN sentences AS s ON s.id = sentences_fts.rowid
-            JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
-            WHERE sentences_fts MATCH ? AND {where}
-            ORDER BY rank_value, a.received_at DESC, s.article_id DESC, s.position
-            LIMIT ?
-            """,
-            (match, *params, check_limit(limit)),
-        )
-    return [
-        SentenceMatch(_article(row), row["position"], row["sentence_text"], -float(row["rank_value"]))
-        for row in rows
-    ]
+        rows: list[Any] = []
+        if article_id is None:
+            rows = list(
+                await conn.execute_fetchall(
+                    "WITH hits AS (SELECT rowid AS sid, rank AS rank_value FROM sentences_fts"
+                    f" WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?) {select}",
+                    (match, top, *params, limit),
+                )
+            )
+            if len(rows) < limit:
+                (total,) = (
+                    await conn.execute_fetchall(
+                        "SELECT count(*) FROM (SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ? LIMIT ?)",
+                        (match, top + 1),
+                    )
+                )[0]
+                if total <= top:
+                    return [_match(row) for row in rows]  # the top held every match there is
+                rows = []
+        if not rows:
+            rows = list(
+                await conn.execute_fetchall(
+                    "WITH hits AS (SELECT rowid AS sid, rank AS rank_value FROM sentences_fts"
+                    f" WHERE sentences_fts MATCH ?) {select}",
+                    (match, *params, limit),
+                )
+            )
+    return [_match(row) for row in rows]
+
+
+def _match(row: sqlite3.Row) -> SentenceMatch:
+    return SentenceMatch(_article(row), row["position"], row["sentence_text"], -float(row["rank_value"]))
 
 
 async def facts_in_sentences(
@@ -123,10 +157,14 @@ async def facts_in_sentences(
                 ("figures", figures, figure_from_row),
                 ("quotes", quotes, statement_from_row),
             ):
+                # From the wanted keys into the (article_id, sentence) index: CROSS JOIN fixes that order, which
+                # the planner would otherwise swap for a scan of all the chat's rows (chat_id's index).
                 rows = await conn.execute_fetchall(
-                    f"SELECT * FROM {table} WHERE chat_id = ? AND (article_id, sentence) IN (VALUES {values})"
-                    " ORDER BY article_id, position",
-                    (chat_id, *flat),
+                    f"WITH wanted (article_id, sentence) AS (VALUES {values})"
+                    f" SELECT x.* FROM wanted AS w CROSS JOIN {table} AS x"
+                    " ON x.article_id = w.article_id AND x.sentence = w.sentence"
+                    " WHERE x.chat_id = ? ORDER BY x.article_id, x.position",
+                    (*flat, chat_id),
                 )
                 for row in rows:
                     target.setdefault((row["article_id"], row["sentence"]), []).append(build(row))  # type: ignore[operator]

@@ -255,7 +255,23 @@ STEP_4_DIGEST_DELIVERY = Step(
     ),
 )
 
-STEPS: tuple[Step, ...] = (STEP_1_CORE, STEP_2_SEARCH, STEP_3_FEEDS_DIGESTS, STEP_4_DIGEST_DELIVERY)
+STEP_5_ASK_INDEXES = Step(
+    5,
+    "figures and quotes indexed by their sentence (/ask looks them up by (article, sentence))",
+    (
+        # Without these, every /ask read all of the chat's figures and quotes (chat_id was the only key).
+        "CREATE INDEX figures_sentence ON figures (article_id, sentence)",
+        "CREATE INDEX quotes_sentence ON quotes (article_id, sentence)",
+    ),
+)
+
+STEPS: tuple[Step, ...] = (
+    STEP_1_CORE,
+    STEP_2_SEARCH,
+    STEP_3_FEEDS_DIGESTS,
+    STEP_4_DIGEST_DELIVERY,
+    STEP_5_ASK_INDEXES,
+)
 LATEST = STEPS[-1].version
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from summarize.parse import ent_containing, ents_in, ents_starting_before
 from summarize.wordlists import word_set
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -94,9 +95,7 @@ def fuller_name(doc: Doc, name: str, before: int) -> str | None:
     if not name.istitle() or " " in name:
         return None
     found = None
-    for ent in doc.ents:
-        if ent.start >= before:
-            break
+    for ent in ents_starting_before(doc, before):
         if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text == name:
             found = ent.text
     return found
@@ -140,7 +139,7 @@ def _kind_of(token: Token) -> str:
 
 
 def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candidate]:
-    for ent in sentence.ents:
+    for ent in ents_in(sentence):
         if ent.start >= before or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
         if ent.text.lower() in MEDIA:
@@ -229,13 +228,13 @@ def _name_around(token: Token) -> str | None:
     """The proper name a title word belongs to: its entity, the entity it is a compound of, or its NP."""
     doc = token.doc
     if token.ent_type_ in ("PERSON", "ORG"):
-        for ent in doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent.text if ent.root.i != token.i or token.pos_ == "PROPN" else None
+        ent = ent_containing(doc, token.i)
+        if ent is not None:
+            return ent.text if ent.root.i != token.i or token.pos_ == "PROPN" else None
     if token.dep_ == "compound" and token.head.ent_type_ in ("PERSON", "ORG"):
-        for ent in doc.ents:
-            if ent.start <= token.head.i < ent.end:
-                return ent.text
+        ent = ent_containing(doc, token.head.i)
+        if ent is not None:
+            return ent.text
     head = token.head
     if token.dep_ == "compound" and head.pos_ == "PROPN" and head.i > token.i:
         # "Defence Minister Rustem Umerov" without an entity from the small model: the names after the title

@@ -45,7 +45,8 @@ class Figure:
     claimed_by: str | None
     where: str | None
     when: str | None
-    sentence: int
+    sentence: int  # the first sentence stating it
+    mentions: int = 1  # how many times the text states this same figure (same value, thing, claimant, ...)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from summarize.attribution_model import attributions_with_tagger
 from summarize.clean import clean_text
@@ -11,7 +12,7 @@ from summarize.errors import BinaryInput, EmptyInput, NotEnglish
 from summarize.extract import extract_article, looks_like_html
 from summarize.figures import extract_figures
 from summarize.language import detect_language
-from summarize.model import Brief
+from summarize.model import Brief, Figure
 from summarize.parse import NLP, parse
 from summarize.rank import summarize_sentences
 from summarize.speakers import extract_speakers
@@ -50,6 +51,36 @@ def decode_input(data: bytes) -> str:
 def _check_text(text: str) -> None:
     if _CONTROL.search(text[:8192]) and len(_CONTROL.findall(text[:8192])) > 8:
         raise BinaryInput("That doesn't look like text. Send the article's text or a link.")
+
+
+def _same_figure(figure: Figure) -> tuple:
+    def fold(text: str | None) -> str:
+        return " ".join((text or "").casefold().split())
+
+    return (
+        fold(figure.value), figure.number, figure.low, figure.high, fold(figure.qualifier), fold(figure.unit),
+        figure.category, fold(figure.counts), fold(figure.claimed_by), fold(figure.where), fold(figure.when),
+    )  # fmt: skip
+
+
+def collapse_figures(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """One figure per distinct statement of it, at its first mention, with how many times it is stated.
+
+    Only figures equal in everything but the sentence collapse: the same value, counted thing and claimant,
+    and the same place and time (thirty soldiers killed in two towns are two figures, not one). A linear
+    pass; order of first mention is kept.
+    """
+    first: dict[tuple, int] = {}
+    kept: list[Figure] = []
+    for figure in figures:
+        key = _same_figure(figure)
+        at = first.get(key)
+        if at is None:
+            first[key] = len(kept)
+            kept.append(figure)
+        else:
+            kept[at] = replace(kept[at], mentions=kept[at].mentions + figure.mentions)
+    return tuple(kept)
 
 
 def brief_from_text(
@@ -92,8 +123,10 @@ def brief_from_text(
         url=url,
         language=language,
         sentences=len(parsed.sentences),
+        # Ranking sees every mention (a sentence repeating a picked figure is redundant); the reader sees each
+        # figure once, with its count.
         summary=summarize_sentences(parsed, sentences, figures=figures),
-        figures=figures,
+        figures=collapse_figures(figures),
         speakers=extract_speakers(parsed, attributions),
         published=published,
         notices=tuple(notices),

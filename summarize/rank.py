@@ -7,6 +7,7 @@ centrality blended with a lead-position prior, then picked greedily with a redun
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,6 +29,9 @@ from summarize.parse import Parsed
 
 LANGUAGE = "english"
 MIN_WORDS = 5  # shorter "sentences" are headings, captions or fragments, never summary material
+# LexRank's similarity matrix is quadratic: longer texts are ranked over a bounded candidate set.
+MAX_CANDIDATES = 100
+LEAD = 30  # the first sentences are always candidates: news puts its main facts first
 
 
 class SpacyTokenizer:
@@ -48,12 +52,13 @@ class SpacyTokenizer:
         return self._words.get(sentence, tuple(w for w in sentence.split() if w.isalpha()))
 
 
-def document_model(parsed: Parsed) -> ObjectDocumentModel:
-    """One sumy Paragraph per article paragraph, holding the parse's sentences."""
+def document_model(parsed: Parsed, indexes: Sequence[int] | None = None) -> ObjectDocumentModel:
+    """One sumy Paragraph per article paragraph, holding the parse's sentences (only `indexes` when given)."""
     tokenizer = SpacyTokenizer(parsed)
     paragraphs: list[list[Sentence]] = [[]]
     previous_end = None
-    for span in parsed.sentences:
+    spans = parsed.sentences if indexes is None else [parsed.sentences[i] for i in indexes]
+    for span in spans:
         between = parsed.text[previous_end : span.start_char] if previous_end is not None else ""
         if "\n" in between and paragraphs[-1]:
             paragraphs.append([])
@@ -87,13 +92,13 @@ SUMY_METHODS: dict[str, type] = {
 }
 
 
-def sumy_ratings(method: str, parsed: Parsed) -> list[float]:
-    """Each sentence's rating from one of sumy's summarizers, in article order.
+def sumy_ratings(method: str, parsed: Parsed, indexes: Sequence[int] | None = None) -> list[float]:
+    """Each sentence's rating from one of sumy's summarizers, in article order (of `indexes` when given).
 
     sumy hands its sorted `SentenceInfo`s to a callable sentence count; capturing them there gives every
     rating without reaching into a summarizer's private methods.
     """
-    document = document_model(parsed)
+    document = document_model(parsed, indexes)
     ratings: dict[int, float] = {}
 
     def capture(infos: Sequence) -> Sequence:
@@ -147,9 +152,28 @@ class LeadCentrality:
     lead_weight: float = 0.75
     lead_scale: float = 3.0
     redundancy: float = 0.5  # cosine over stemmed content words above which a candidate repeats a pick
+    max_candidates: int = MAX_CANDIDATES
 
-    def rate(self, parsed: Parsed) -> list[float]:
-        centrality = sumy_ratings("lexrank", parsed)
+    def rate(
+        self,
+        parsed: Parsed,
+        figures: Sequence[Figure] = (),
+        terms: Sequence[Counter[str]] | None = None,
+    ) -> list[float]:
+        """A score per sentence. LexRank (quadratic in its input) sees at most `max_candidates` sentences:
+        the lead, those holding a figure, then the best by a linear centroid score; the rest score by
+        position alone, which ranks them below every candidate of the same position anyway."""
+        count = len(parsed.sentences)
+        if count <= self.max_candidates:
+            candidates = list(range(count))
+        else:
+            if terms is None:
+                terms = [_content_terms(span) for span in parsed.sentences]
+            candidates = candidate_sentences(terms, figures, self.max_candidates)
+        rated = sumy_ratings("lexrank", parsed, candidates)
+        centrality = [0.0] * count
+        for index, value in zip(candidates, rated, strict=True):
+            centrality[index] = value
         top = max(centrality, default=0.0) or 1.0
         return [
             (1 - self.lead_weight) * c / top + self.lead_weight / (1 + i / self.lead_scale)
@@ -158,9 +182,9 @@ class LeadCentrality:
 
     def select(self, parsed: Parsed, count: int, figures: Sequence[Figure] = ()) -> list[int]:
         """Best-first pick; a candidate repeating a pick's words or its key figure is skipped."""
-        scores = self.rate(parsed)
-        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
         terms = [_content_terms(span) for span in parsed.sentences]
+        scores = self.rate(parsed, figures, terms)
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
         facts = _figure_facts(figures)
         chosen: list[int] = []
         for index in order:
@@ -175,6 +199,34 @@ class LeadCentrality:
                 continue
             chosen.append(index)
         return sorted(chosen)
+
+
+def candidate_sentences(terms: Sequence[Counter[str]], figures: Sequence[Figure], limit: int) -> list[int]:
+    """At most `limit` sentence indexes, in article order, chosen in linear time: the first `LEAD`
+    sentences, then sentences holding a key figure (in order, up to half the rest), then the best by
+    centroid score (the mean number of sentences that share each of its content words; the cheap cousin
+    of LexRank's degree centrality)."""
+    chosen: dict[int, None] = dict.fromkeys(range(min(LEAD, len(terms), limit)))
+    quota = len(chosen) + (limit - len(chosen)) // 2
+    for index in sorted({f.sentence for f in figures if f.category not in ("other", "time")}):
+        if len(chosen) >= quota:
+            break
+        chosen.setdefault(index, None)
+    spread: Counter[str] = Counter()
+    for counter in terms:
+        spread.update(counter.keys())
+
+    def centroid(index: int) -> float:
+        words = terms[index]
+        return sum(spread[w] for w in words) / len(words) if words else 0.0
+
+    rest = heapq.nlargest(
+        limit - len(chosen),
+        (i for i in range(len(terms)) if i not in chosen),
+        key=lambda i: (centroid(i), -i),
+    )
+    chosen.update(dict.fromkeys(rest))
+    return sorted(chosen)
 
 
 def _figure_facts(figures: Sequence[Figure]) -> dict[int, set[tuple[str, float]]]:

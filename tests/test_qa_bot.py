@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from bot.local_api import BotMessage, Pushed, _Callback
+from bot.ordering import PLEASE_WAIT
 from bot.telegram_html import strip_html
 from tests.bot_support import *  # noqa: F403 - fixtures: article_server, bot_nlp_pool, harness
 from tests.bot_support import ARTICLE_TEXT, SECOND_TEXT, BotHarness
@@ -268,6 +269,9 @@ async def test_one_chat_ten_articles_in_order_and_twenty_chats_at_once(harness: 
     started = time.perf_counter()
     await harness.idle(timeout=120)
     replies = harness.api.messages(CHAT)
+    # Ten articles at once make the chat busy: it is asked once to wait, and every article is still briefed.
+    assert [m.text for m in replies].count(PLEASE_WAIT) == 1
+    replies = [m for m in replies if m.text != PLEASE_WAIT]
     assert [m.reply_to_message_id for m in replies] == [p.message_id for p in pushed]
     for reply, number in zip(replies, range(40, 50), strict=True):
         assert f"{number} civilians" in reply.text

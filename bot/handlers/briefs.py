@@ -7,6 +7,8 @@ and sent. Bad input of every kind ends in a short reply that says what to do, fr
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -55,16 +58,23 @@ MORE_SENTENCES = 8
 MAX_ID_DIGITS = 18  # every id below 10**18 fits SQLite's signed 64-bit INTEGER
 
 
+LONG_TEXT_CHARS = 20_000  # pasted text above this takes seconds to brief: the placeholder shows at once
+WRITING = "Writing the brief…"
+Stage = Callable[[str], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Job:
-    """One thing to brief: how to make the Brief, how to store it, how to show where it came from."""
+    """One thing to brief: how to make the Brief (reporting its stages), how to store it, how to show where
+    it came from. A `slow` job (a link, a file, a long text) shows its placeholder at once."""
 
-    make: Callable[[], Awaitable[Brief]]
+    make: Callable[[Stage], Awaitable[Brief]]
     stored_as: ArticleSource
     source: Source
     repeat_url: str | None = None
-    repeat_text: str | None = None
+    repeat_text: str | None = None  # raw text: cleaned off the event loop before the look-up
     working: str = "Reading…"
+    slow: bool = False
 
 
 def _now() -> datetime:
@@ -82,8 +92,9 @@ def stored_source(article: StoredArticle) -> Source:
 
 
 def _url_job(svc: Services, url: str, intake: Intake) -> Job:
-    async def make() -> Brief:
+    async def make(stage: Stage) -> Brief:
         page = await fetch(url, limits=svc.settings.fetch, client=svc.http)
+        await stage("Fetched the page. Reading the article…")
         return await svc.nlp.brief_page(page)
 
     forward = intake.forward
@@ -104,7 +115,8 @@ def _url_job(svc: Services, url: str, intake: Intake) -> Job:
             post_link=forward.post_link if forward else None,
         ),
         repeat_url=url,
-        working="Reading the article…",
+        working="Fetching the article…",
+        slow=True,
     )
 
 
@@ -112,7 +124,7 @@ def _text_job(svc: Services, intake: Intake) -> Job:
     text = intake.text
     forward = intake.forward
 
-    async def make() -> Brief:
+    async def make(stage: Stage) -> Brief:
         return await svc.nlp.brief_text(text, url=forward.post_link if forward else None)
 
     return Job(
@@ -130,8 +142,9 @@ def _text_job(svc: Services, intake: Intake) -> Job:
             post_link=forward.post_link if forward else None,
         ),
         repeat_url=forward.post_link if forward else None,
-        repeat_text=clean_text(text).text,
+        repeat_text=text,
         working="Reading the text…",
+        slow=len(text) > LONG_TEXT_CHARS,
     )
 
 
@@ -140,20 +153,22 @@ def _document_job(svc: Services, intake: Intake, bot) -> Job:
     assert document is not None
     limit = svc.settings.max_document_bytes
 
-    async def make() -> Brief:
+    async def make(stage: Stage) -> Brief:
         file = await bot.get_file(document.file_id)
         data = bytes(await file.download_as_bytearray())
         if len(data) > limit:
             raise BriefError(
                 f"That file is too large (the limit is {limit // 1000:,} kB). Send a link instead."
             )
+        await stage("Downloaded the file. Reading it…")
         return await svc.nlp.brief_bytes(data)
 
     return Job(
         make=make,
         stored_as=ArticleSource(kind="text", received_at=_now()),
         source=Source(document_name=document.file_name or "file"),
-        working="Reading the file…",
+        working="Downloading the file…",
+        slow=True,
     )
 
 
@@ -165,20 +180,32 @@ async def _deliver(
     bot = context.bot
     repeat_id = None
     if job.repeat_url or job.repeat_text:
-        repeat_id = await svc.db.articles.find_repeat(chat_id, url=job.repeat_url, text=job.repeat_text)
+        # Cleaning 200,000 characters takes tens of milliseconds: a thread keeps the event loop free.
+        cleaned = await asyncio.to_thread(clean_text, job.repeat_text) if job.repeat_text else None
+        repeat_id = await svc.db.articles.find_repeat(
+            chat_id, url=job.repeat_url, text=cleaned.text if cleaned else None
+        )
     if repeat_id is not None and await _send_stored(bot, svc, chat_id, repeat_id, reply_to, None):
         return
-    async with Progress(
-        bot, chat_id, delay=svc.settings.placeholder_after_s, text=job.working, reply_to=reply_to
-    ) as progress:
+    delay = 0.0 if job.slow else svc.settings.placeholder_after_s
+    async with Progress(bot, chat_id, delay=delay, text=job.working, reply_to=reply_to) as progress:
         try:
-            brief = await job.make()
+            brief = await job.make(progress.stage)
         except BriefError as error:
             placeholder = await progress.take()
             await send_reply(
                 bot, chat_id, Reply((e(error.message),)), placeholder=placeholder, reply_to=reply_to
             )
             return
+        except Exception:
+            # A fault of ours: the error handler apologises in a message of its own, so no stale
+            # "Reading…" stays behind.
+            placeholder = await progress.take()
+            if placeholder is not None:
+                with contextlib.suppress(TelegramError):
+                    await bot.delete_message(chat_id, placeholder.message_id)
+            raise
+        await progress.stage(WRITING)
         added = await svc.db.articles.add(chat_id, job.stored_as, brief)
         placeholder = await progress.take()
         if added.is_repeat and await _send_stored(bot, svc, chat_id, added.article_id, reply_to, placeholder):

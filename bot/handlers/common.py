@@ -94,8 +94,9 @@ async def send_reply(
 
 
 class Progress:
-    """While slow work runs: "typing" at once and every few seconds, and after `delay` seconds a placeholder
-    message. `take()` stops it and hands over the placeholder (or None) to be edited into the answer."""
+    """While slow work runs: "typing" at once and every few seconds, and after `delay` seconds (at once for
+    0) a placeholder message, edited by `stage()` as the work moves on. `take()` stops it and hands over
+    the placeholder (or None) to be edited into the answer."""
 
     def __init__(
         self, bot: Bot, chat_id: int, *, delay: float, text: str, reply_to: int | None = None
@@ -122,16 +123,39 @@ class Progress:
             await self._bot.send_chat_action(self._chat_id, ChatAction.TYPING)
 
     async def _run(self) -> None:
-        await asyncio.sleep(self._delay)
+        if self._delay > 0:
+            await asyncio.sleep(self._delay)
         self._sending = True  # from here on the placeholder is sent whole, never cancelled halfway
         try:
-            self.placeholder = await send_html(self._bot, self._chat_id, self._text, reply_to=self._reply_to)
+            shown = self._text
+            self.placeholder = await send_html(self._bot, self._chat_id, shown, reply_to=self._reply_to)
+            if self._text != shown:  # a stage finished while it was being sent
+                await self._edit(self._text)
         except TelegramError as error:
             log.info("placeholder not sent in chat %s: %s", self._chat_id, error)
         self._sending = False
         while True:
             await asyncio.sleep(TYPING_EVERY_S)
             await self._typing()
+
+    async def stage(self, text: str) -> None:
+        """The work moved on ("Reading the article…"): the placeholder says so, or will when it is sent."""
+        self._text = text
+        if self.placeholder is not None and not self._sending:
+            await self._edit(text)
+
+    async def _edit(self, text: str) -> None:
+        placeholder = self.placeholder
+        if placeholder is None:
+            return
+        try:
+            await self._bot.edit_message_text(
+                text, chat_id=self._chat_id, message_id=placeholder.message_id, parse_mode=ParseMode.HTML
+            )
+        except TelegramError as error:  # deleted meanwhile, or flood control: the final edit still comes
+            log.info(
+                "placeholder %s not updated in chat %s: %s", placeholder.message_id, self._chat_id, error
+            )
 
     async def take(self) -> Message | None:
         task, self._task = self._task, None

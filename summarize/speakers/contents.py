@@ -183,7 +183,7 @@ def content_pieces(cue: Token, written: Mention, quotes: QuoteTokens, is_cue) ->
         before >= 0
         and quotes.inside(doc[before])
         and doc[before].is_quote
-        and leads_into(doc.text, quotes.spans[quotes.of_token[before]], doc[clause_start].idx)
+        and leads_into(quotes.text, quotes.spans[quotes.of_token[before]], doc[clause_start].idx)
     ):
         pieces.append(Piece(clause_start, clause_start, quotes.of_token[before]))
     after = skip_blank(doc, clause_end, 1, {",", ":"})

@@ -44,10 +44,10 @@ def framing_verb(token: Token, quotes: QuoteTokens) -> bool:
     before = skip_blank(doc, start - 1, -1, {","})
     if before >= 0 and doc[before].is_quote and quotes.inside(doc[before]):
         span = quotes.spans[quotes.of_token[before]]
-        closing = doc.text[span.start : span.end].rstrip()[-1:]
+        closing = quotes.text[span.start : span.end].rstrip()[-1:]
         after = skip_blank(doc, end, 1, set())
         if closing in (",", "?", "!") and (after >= len(doc) or doc[after].text in (".", ",", "\n")):
-            return leads_into(doc.text, span, doc[start].idx)
+            return leads_into(quotes.text, span, doc[start].idx)
     after = skip_blank(doc, end, 1, set())
     if after + 1 < len(doc) and doc[after].text == ":":
         opening = skip_blank(doc, after + 1, 1, set())

@@ -33,6 +33,7 @@ class QuoteTokens:
                     self.words[k] += token.is_alpha
                     self.verbs[k] += token.pos_ in ("VERB", "AUX") and token.is_alpha
         self.doc = doc
+        self.text = doc.text  # once: `Doc.text` joins every token on each call
         self._stops: list[int] | None = None
         self._first = [len(doc)] * len(self.spans)
         self._last = [0] * len(self.spans)
