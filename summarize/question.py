@@ -235,8 +235,13 @@ _AUXILIARY = frozenset(
 def _verb_after_name(tokens: list[str]) -> str | None:
     """The verb of "(When) did Jordan close …" / "Did Trump endorse …": the first lower-case word after an
     auxiliary followed by a capitalised subject. An answer that does not hold it answers another event."""
-    for index, token in enumerate(tokens[:-2]):
-        if token.lower() in _AUXILIARY and tokens[index + 1][:1].isupper():
+    # Only where the auxiliary opens the question or follows its wh-word: in "How many bridges do Iraqi
+    # forces control?" the word after the name is part of the subject, not the verb.
+    for index, token in enumerate(tokens[:2]):
+        if index + 2 >= len(tokens):
+            break
+        opens = index == 0 or tokens[0].lower() in ("when", "where", "why", "who", "what", "whom")
+        if opens and token.lower() in _AUXILIARY and tokens[index + 1][:1].isupper():
             for later in tokens[index + 2 :]:
                 if later[:1].islower():
                     word = later.lower()
