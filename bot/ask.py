@@ -101,6 +101,7 @@ class Answer:
     found: bool
     best_score: float  # of the best candidate, answered or not (the evaluation sweeps thresholds over it)
     scoped: bool = False  # answered from one article (a reply to its brief)
+    searched: int = 0  # how many articles the answer was looked for in
 
     def to_html(self) -> str:
         return _render(self, html_mode=True)
@@ -113,7 +114,9 @@ class Answer:
 
 
 def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}
+    """The stems of `text`'s words and of each pair of neighbours ("shot down"), for two-word synonyms."""
+    singles = [stem(w) for w in words(text)]
+    return {*singles, *(f"{a} {b}" for a, b in zip(singles, singles[1:], strict=False))}
 
 
 def _holds(term_stems: tuple[str, ...], stems: set[str]) -> bool:
@@ -192,6 +195,16 @@ def _sentence_item(match: SentenceMatch, score: float, figures: list[Figure] = (
         date=_date(match.article),
         score=score,
     )
+
+
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+
+
+def _names_someone(text: str, question: Question) -> bool:
+    """Whether `text` names a person or group the question does not: a capitalised word past the start of
+    a sentence that is not one of the question's own words."""
+    asked = {w.lower() for w in words(question.text)}
+    return any(m.group().lower() not in asked for m in _CAPITALISED.finditer(text.strip()))
 
 
 # ---- the question types ----------------------------------------------------------------------------
@@ -344,8 +357,12 @@ async def _by_sentence(
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
         score = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
+        # An answer holds what the question asks for: a date or time for "when", a person or group for
+        # "who"; a sentence without one is no answer, however many words it shares with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
-            score *= 0.7
+            continue
+        if question.kind == "who" and not _names_someone(match.text, question):
+            continue
         if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
             score *= 0.7
         score += 0.02 * max(0.0, match.bm25 / top_bm25)  # BM25 only breaks ties
@@ -393,6 +410,7 @@ async def answer_question(
         scored = await _by_sentence(db, chat_id, analysis, article_id)
     best = max((item.score for item, _ in scored), default=0.0)
     items = _select(analysis, scored, threshold)
+    searched = 1 if article_id is not None else await db.articles.count(chat_id)
     return Answer(
         question=analysis.text,
         kind=analysis.kind,
@@ -400,6 +418,7 @@ async def answer_question(
         found=bool(items),
         best_score=round(best, 4),
         scoped=article_id is not None,
+        searched=searched,
     )
 
 
@@ -470,12 +489,35 @@ def _render_item(item: AnswerItem, html_mode: bool) -> str:
     return "\n".join(lines)
 
 
+# Where else a reader can look, by what the question asked for.
+_ELSEWHERE: dict[str, str] = {
+    "how_many": "/figures lists every figure stored here with who claims it (e.g. /figures killed).",
+    "who_said": "/speakers lists everyone quoted here (e.g. /speakers Zelensky).",
+    "who": "/speakers lists everyone quoted here.",
+}
+
+
+def refusal(answer: Answer) -> tuple[str, str]:
+    """The head and the advice of a refusal: what was searched, and where else to look."""
+    question = _cut(answer.question, 300)
+    if answer.scoped:
+        head = f"This article does not say: “{question}”"
+    elif answer.searched == 0:
+        return "This chat has no articles yet.", HINT_TEXT
+    elif answer.searched == 1:
+        head = f"The one article in this chat does not say: “{question}”"
+    else:
+        head = f"None of the {answer.searched:,} articles in this chat says: “{question}”"
+    advice = _ELSEWHERE.get(
+        answer.kind, "Ask with words the article would use, or send an article that says it."
+    )
+    return head, advice
+
+
 def _render(answer: Answer, *, html_mode: bool) -> str:
     if not answer.found:
-        scope = "this article" if answer.scoped else "what this chat has read"
-        head = f"Not in {scope}."
-        text = (f"<b>{head}</b>" if html_mode else head) + "\n" + _esc(HINT_TEXT, html_mode)
-        return text
+        head, advice = refusal(answer)
+        return (f"<b>{_esc(head, True)}</b>" if html_mode else head) + "\n" + _esc(advice, html_mode)
     head = "From this article:" if answer.scoped else "From what this chat has read:"
     parts = [f"<b>{head}</b>" if html_mode else head]
     for item in answer.items:

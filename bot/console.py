@@ -12,10 +12,13 @@ send a button's label in brackets, e.g. `[All figures (9)]`, to press it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import logging
 import re
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from telegram.ext import Application
@@ -33,6 +36,7 @@ BANNER = (
     "---  (that sends it). Press a button by typing its label in brackets, e.g. [More sentences].\n"
     "/help lists the commands; Ctrl-D quits.\n"
 )
+LOADING = "loading the language model…"
 _BUTTON = re.compile(r"^\[(.+)\]$")
 
 log = logging.getLogger(__name__)
@@ -80,12 +84,46 @@ def interactive_messages(stream: TextIO, out: TextIO) -> Iterator[str]:
         lines.append(line)
 
 
-def format_message(message: BotMessage) -> str:
-    """A bot message as plain text: the text a user sees, a file's name and size, the buttons."""
-    parts: list[str] = []
+def readable(text: str) -> str:
+    """Text fit to send: bytes that were not UTF-8 (kept as lone surrogates by the "surrogateescape" a C
+    locale gives stdin) become U+FFFD, so a stray byte never ends the console."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def forgiving(stream: TextIO) -> TextIO:
+    """`stream` decoding invalid UTF-8 as U+FFFD instead of raising (a real stdin is re-configured)."""
+    if isinstance(stream, io.TextIOWrapper):
+        # already read from, or not re-configurable: leave it as it is
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="replace")
+    return stream
+
+
+def save_document(message: BotMessage, folder: Path) -> Path | None:
+    """Write a file the bot sent into `folder` (the working folder), never over an existing file: the name
+    gets " (2)", " (3)", … Returns the path, or None when the message holds no file."""
+    document = message.document
+    if document is None:
+        return None
+    name = Path(document.file_name or document.file_id).name or "file"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    path = folder / name
+    number = 2
+    while path.exists():
+        path = folder / f"{stem} ({number}){suffix}"
+        number += 1
+    path.write_bytes(document.data)
+    return path.resolve()
+
+
+def format_message(message: BotMessage, *, saved: Path | None = None, edited: bool = False) -> str:
+    """A bot message as plain text: the text a user sees, a file's name and size (and where it was saved),
+    the buttons; an edited message says so first."""
+    parts: list[str] = ["(edited)"] if edited else []
     if message.document is not None:
         document = message.document
-        parts.append(f"[file {document.file_name or document.file_id}, {len(document.data):,} bytes]")
+        where = f", saved to {saved}" if saved is not None else ""
+        parts.append(f"[file {document.file_name or document.file_id}, {len(document.data):,} bytes{where}]")
     if message.text:
         parts.append(message.text)
     if message.buttons:
@@ -100,9 +138,14 @@ class Console:
         self.server = server
         self.application = application
         self.chat_id = chat_id
+        self.edited: list[BotMessage] = []  # earlier messages the last send() edited, oldest first
 
     async def send(self, text: str) -> list[BotMessage]:
+        """Send `text` (or press the button it names); the new messages once the bot is done. Earlier
+        messages the bot edited meanwhile (a confirmation turned into its result) are in `self.edited`."""
+        text = readable(text)
         pressed = _BUTTON.match(text.strip())
+        earlier = {m.message_id: m.edit_count for m in self.server.messages(self.chat_id)}
         before = max(
             (m.message_id for m in self.server.messages(self.chat_id, include_deleted=True)), default=0
         )
@@ -113,6 +156,11 @@ class Console:
             pushed = await self.server.push_text(self.chat_id, text)
             before = pushed.message_id or before
         await self.server.wait_idle(quiet=0.2, timeout=ANSWER_TIMEOUT_S, application=self.application)
+        self.edited = [
+            m
+            for m in self.server.messages(self.chat_id)
+            if m.message_id in earlier and m.edit_count > earlier[m.message_id]
+        ]
         return self.server.messages(self.chat_id, after=before)
 
     def _button_message(self, label: str) -> tuple[BotMessage, str] | None:
@@ -129,17 +177,24 @@ async def run_console(
     chat_id: int = 1,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
     interactive: bool | None = None,
+    folder: Path | None = None,
 ) -> int:
-    stdin = stdin or sys.stdin
+    """The console chat until input ends. Files the bot sends are saved in `folder` (default: the working
+    folder). The language model loads before the first answer; that is said once, on stdout at a terminal
+    and on `stderr` when scripted (a script's stdout is the transcript alone)."""
+    stdin = forgiving(stdin or sys.stdin)
     stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    folder = folder or Path.cwd()
     if interactive is None:
         interactive = stdin.isatty()
     async with LocalBotApi(token=CONSOLE_TOKEN) as server:
         application = build_application(settings.with_changes(token=server.token, base_url=server.base_url))
-        if interactive:
-            stdout.write(BANNER + "Starting (loading the language model)…\n")
-            stdout.flush()
+        notice = stdout if interactive else stderr
+        notice.write((BANNER if interactive else "") + f"Starting: {LOADING}\n")
+        notice.flush()
         async with running(application):
             console = Console(server, application, chat_id)
             messages = interactive_messages(stdin, stdout) if interactive else scripted_messages(stdin)
@@ -148,8 +203,10 @@ async def run_console(
                 if text is None:
                     break
                 replies = await console.send(text)
-                for reply in replies:
-                    stdout.write(format_message(reply) + "\n")
+                shown = [(m, True) for m in console.edited] + [(m, False) for m in replies]
+                for reply, edited in shown:
+                    saved = save_document(reply, folder) if not edited else None
+                    stdout.write(format_message(reply, saved=saved, edited=edited) + "\n")
                     if interactive:
                         stdout.write("\n")
                 if not interactive:

@@ -32,6 +32,16 @@ class NotAFeed(ValueError):
     """The bytes are not an RSS/Atom feed; the message is fit to show a person."""
 
 
+class FeedOfPageUnreachable(NotAFeed):
+    """A page names its feed at an address that cannot be fetched (often on another host)."""
+
+    def __init__(self, page_url: str, feed_url: str, reason: str) -> None:
+        self.page_url, self.feed_url = page_url, feed_url
+        super().__init__(
+            f"the page {page_url} names its feed at {feed_url}, which I could not fetch: {reason}"
+        )
+
+
 class FilterError(ValueError):
     """A /subscribe filter that is not a plain word; the message is fit to show a person."""
 
@@ -312,3 +322,29 @@ def parse_subscribe_args(args: Sequence[str]) -> SubscribeRequest:
 def entry_accepted(entry: FeedEntry, include: Sequence[str], exclude: Sequence[str]) -> bool:
     """Whether a subscription with these filters takes the item (whole words, title and text)."""
     return filters_accept(entry.filter_text(), include, exclude)
+
+
+def skip_reason(entry: FeedEntry, include: Sequence[str], exclude: Sequence[str]) -> str | None:
+    """Why a subscription's filters leave an item out ("did not match +ceasefire", "matched -football"),
+    or None when they take it."""
+    if entry_accepted(entry, include, exclude):
+        return None
+    text = entry.filter_text()
+    hit = next((word for word in exclude if filters_accept(text, (word,), ())), None)
+    if hit is not None:
+        return f"matched -{hit}"
+    return "did not match " + " or ".join(f"+{word}" for word in include)
+
+
+def same_feed_address(a: str, b: str) -> bool:
+    """Whether two feed addresses differ only in scheme or query (host case aside): candidates for one
+    feed, which the documents they serve then decide (see docs/notes/feeds.md)."""
+    first, second = urlsplit(a), urlsplit(b)
+    return (first.hostname or "").lower() == (second.hostname or "").lower() and (
+        first.path.rstrip("/") or "/"
+    ) == (second.path.rstrip("/") or "/")
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 item", "2 items"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -99,6 +99,11 @@ def _without(text: str, pieces: list[str]) -> str:
     return _URL_IN_TEXT.sub(" ", text)
 
 
+# A message that is nothing but a link of another scheme (ftp://, file://, gopher://): a link all the same,
+# so it gets the link error ("only http and https links") rather than "too short to brief".
+_ANY_SCHEME_LINK = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
+
+
 def is_telegram_link(url: str) -> bool:
     return bool(_TELEGRAM_HOSTS.match(url))
 
@@ -138,6 +143,8 @@ def classify_text(
     rest = _without(text, list(entities.values())).strip()
     if article_urls and len(rest) < TEASER_CHARS:
         return Intake("urls", text=text, urls=tuple(article_urls), forward=forward, from_caption=from_caption)
+    if not urls and _ANY_SCHEME_LINK.match(text.strip()):
+        return Intake("urls", text=text, urls=(text.strip(),), forward=forward, from_caption=from_caption)
     if from_caption and not text.strip():
         return Intake(
             "unsupported",

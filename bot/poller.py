@@ -21,11 +21,26 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bot.feeds import FeedEntry, NotAFeed, ParsedFeed, discover_feed_urls, entry_accepted, parse_feed
+from bot.feeds import (
+    FeedEntry,
+    FeedOfPageUnreachable,
+    NotAFeed,
+    ParsedFeed,
+    discover_feed_urls,
+    entry_accepted,
+    parse_feed,
+)
 from storage import ArticleSource, Database, FeedState, Subscription
 from storage.feed_queries import FeedQueries
 from summarize.config import FetchLimits
-from summarize.errors import BriefError, ContentTooLarge, FetchError, FetchTimeout, HttpStatusError
+from summarize.errors import (
+    BriefError,
+    ContentTooLarge,
+    FetchError,
+    FetchTimeout,
+    HttpStatusError,
+    NotEnglish,
+)
 from summarize.fetch import FEED, PAGE, FetchedPage, fetch
 from summarize.model import Brief
 
@@ -139,7 +154,10 @@ async def resolve_feed(
             raise NotAFeed(
                 "That page does not announce a news feed. Send the address of its RSS or Atom feed."
             )
-        page = await fetch(candidates[0], limits=limits, accept=FEED, client=client)
+        try:
+            page = await fetch(candidates[0], limits=limits, accept=FEED, client=client)
+        except FetchError as error:  # name the page and the feed: the user never typed the feed's host
+            raise FeedOfPageUnreachable(page.final_url, candidates[0], str(error)) from error
         if page.content_type in ("text/html", "application/xhtml+xml"):
             raise NotAFeed("The feed that page announces is a web page too. Send the feed's address.")
     return ResolvedFeed(url=page.final_url, feed=read_feed(page), page=page)
@@ -179,6 +197,11 @@ class Poller:
         self._overall = asyncio.Semaphore(self.config.concurrency)
         self._briefing = asyncio.Semaphore(self.config.brief_concurrency)
         self._pass_lock = asyncio.Lock()  # one pass at a time: a slow pass is never overlapped by the next
+        self._failures: dict[tuple[str | None, str | None], str] = {}  # why an item was not briefed
+
+    def failure_of(self, entry: FeedEntry) -> str | None:
+        """Why the last attempt to brief `entry` failed ("not in English"), None if it did not fail."""
+        return self._failures.get((entry.guid, entry.link))
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = _host(url)
@@ -330,15 +353,27 @@ class Poller:
                 log.info(
                     "article of feed item %s not briefed (%s); using the item's own text", entry.link, error
                 )
+        key = (entry.guid, entry.link)
         if not entry.text:
+            self._failures[key] = "had no text to read"
             return None
         try:
-            return await self.nlp.brief_text(
+            brief = await self.nlp.brief_text(
                 entry.text, title=entry.title, url=entry.link, published=published
             )
         except BriefError as error:
             log.info("feed item %s not briefed: %s", entry.link or entry.guid, error)
+            self._failures[key] = "not in English" if isinstance(error, NotEnglish) else "could not be read"
+            if len(self._failures) > 10_000:  # a memo for the replies, not a log: keep it small
+                self._failures.clear()
             return None
+        self._failures.pop(key, None)
+        return brief
+
+
+def newest_entries(entries: list[FeedEntry], limit: int) -> list[FeedEntry]:
+    """The entries a poll briefs first (public for the /subscribe reply)."""
+    return _newest(entries, limit)
 
 
 def _newest(entries: list[FeedEntry], limit: int) -> list[FeedEntry]:

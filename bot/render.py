@@ -14,7 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -180,21 +182,53 @@ def _bullet(html_item: str, limit: int) -> list[str]:
     return block("• ", strip_html(html_item), limit=limit)
 
 
+UNTITLED_NAME_CHARS = 80
+
+
+def untitled_name(first_sentence: str | None) -> str:
+    """The name of an article without a title, in replies and /history alike: its first sentence, cut at
+    a word boundary to UNTITLED_NAME_CHARS with "…"."""
+    text = " ".join((first_sentence or "").split())
+    if not text:
+        return "Untitled text"
+    if len(text) <= UNTITLED_NAME_CHARS:
+        return text
+    cut = text[: UNTITLED_NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return cut + "…"
+
+
+def article_name(brief: Brief) -> str:
+    """The article's title, or for untitled text the name `untitled_name` makes from its first sentence."""
+    if brief.title:
+        return brief.title
+    sentences = brief.sentence_texts()
+    return untitled_name(sentences[0] if sentences else (brief.summary[0].text if brief.summary else None))
+
+
+def local_time(moment: datetime, tz: ZoneInfo | None) -> str:
+    """A moment as the chat reads it: its own time zone, named ("2024-03-05 11:10 EET")."""
+    shown = moment.astimezone(tz) if tz is not None else moment
+    return f"{shown:%Y-%m-%d %H:%M} {shown.tzname() or ''}".rstrip()
+
+
 def brief_reply(
     brief: Brief,
     source: Source,
     *,
     article_id: int | None,
     repeat_of: datetime | None = None,
+    tz: ZoneInfo | None = None,
     limit: int = MAX_MESSAGE,
 ) -> Reply:
-    """The brief as it is first sent: title, source, summary bullets, key figures, who said what."""
+    """The brief as it is first sent: title, source, summary bullets, key figures, who said what.
+    `tz`: the chat's time zone, for the time a repeat was first received."""
     blocks: list[str] = []
     if repeat_of is not None:
         blocks.append(
-            f"<i>Already in this chat's history (received {repeat_of:%Y-%m-%d %H:%M} UTC); here is the stored brief.</i>"
+            f"<i>Already in this chat's history (received {e(local_time(repeat_of, tz))}); "
+            "here is the stored brief.</i>"
         )
-    blocks += block("<b>", brief.title or "Brief", "</b>", limit=limit)
+    blocks += block("<b>", article_name(brief), "</b>", limit=limit)
     blocks.append(source_line(brief, source))
     blocks.append("\n<b>Summary</b>")
     for sentence in brief.summary:
@@ -271,15 +305,53 @@ def history_source(entry: HistoryEntry) -> str:
     return "pasted text" if entry.kind == "text" else e(entry.kind)
 
 
-def history_reply(entries: Sequence[HistoryEntry], limit: int = MAX_MESSAGE) -> Reply:
+HistoryView = Literal["all", "mine", "feeds"]
+_MINE_KINDS = ("url", "text", "forward")
+
+
+def _history_line(number: int, entry: HistoryEntry, tz: ZoneInfo | None) -> str:
+    title = entry.title or untitled_name(entry.lead)
+    if len(title) > 120:
+        title = title[:119] + "…"
+    received = entry.received_at.astimezone(tz) if tz is not None else entry.received_at
+    dates = (
+        f"published {e(entry.published[:10])}, received {received:%Y-%m-%d}"
+        if entry.published
+        else (f"received {received:%Y-%m-%d}")
+    )
+    return f"{number}. <b>{e(title)}</b> — {history_source(entry)} · {dates}"
+
+
+def history_reply(
+    entries: Sequence[HistoryEntry],
+    limit: int = MAX_MESSAGE,
+    *,
+    tz: ZoneInfo | None = None,
+    view: HistoryView = "all",
+) -> Reply:
+    """/history: the articles people in the chat sent ("Sent to this chat") apart from the items of its
+    feeds ("From your feeds"), each with its published date when known and the day it was received, in
+    the chat's time zone. `view` "mine" or "feeds" shows one section."""
     if not entries:
-        return Reply(("Nothing here yet. Send me a link or paste an article, then /history lists it.",))
-    blocks = [f"<b>Recent articles ({len(entries)})</b>"]
-    for number, entry in enumerate(entries, 1):
-        title = entry.title or "(untitled)"
-        if len(title) > 120:
-            title = title[:119] + "…"
-        blocks.append(f"{number}. <b>{e(title)}</b> — {history_source(entry)} · {entry.received_at:%Y-%m-%d}")
+        empty = {
+            "all": "Nothing here yet. Send me a link or paste an article, then /history lists it.",
+            "mine": "Nobody has sent an article to this chat yet. /history feeds lists your feeds' stories.",
+            "feeds": "No feed stories yet. Follow a feed with <code>/subscribe https://example.org/rss</code>.",
+        }
+        return Reply((empty[view],))
+    mine = [entry for entry in entries if entry.kind != "feed"]
+    feeds = [entry for entry in entries if entry.kind == "feed"]
+    sections = [("Sent to this chat", mine), ("From your feeds", feeds)]
+    if view == "mine":
+        sections = sections[:1]
+    elif view == "feeds":
+        sections = sections[1:]
+    blocks: list[str] = [f"<b>Recent articles ({len(entries)})</b>"]
+    for heading, rows in sections:
+        if not rows:
+            continue
+        blocks.append(f"\n<i>{heading} ({len(rows)})</i>")
+        blocks += [_history_line(number, entry, tz) for number, entry in enumerate(rows, 1)]
     return Reply(tuple(chunk(blocks, limit)))
 
 

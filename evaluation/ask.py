@@ -35,12 +35,17 @@ def load_articles(shared: Path, specs: list[dict[str, str]]) -> list[EvalArticle
     """The articles named in `specs`, read from ../shared; a "skipped: ..." reason if data is missing."""
     frank_path = shared / "data" / "frank_cnndm_xsum" / "items.jsonl"
     re3d_path = shared / "data" / "re3d_conflict_entities" / "documents_with_annotations.jsonl"
+    bbc_path = shared / "data" / "bbc_news_summary_extractive" / "items.jsonl"
     seed_path = shared.joinpath(*SEED)
-    for path in (frank_path, re3d_path, seed_path):
+    for path in (frank_path, re3d_path, bbc_path, seed_path):
         if not path.is_file():
             return f"skipped: {path} not found"
-    frank = {d["id"]: d for d in map(json.loads, frank_path.read_text(encoding="utf-8").splitlines()) if d}
-    re3d = {d["id"]: d for d in map(json.loads, re3d_path.read_text(encoding="utf-8").splitlines()) if d}
+
+    def by_id(path: Path) -> dict[str, dict[str, Any]]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return {d["id"]: d for d in map(json.loads, filter(None, lines))}
+
+    frank, re3d, bbc = by_id(frank_path), by_id(re3d_path), by_id(bbc_path)
     articles: list[EvalArticle] = []
     for spec in specs:
         source, key = spec["source"], spec["id"]
@@ -52,6 +57,11 @@ def load_articles(shared: Path, specs: list[dict[str, str]]) -> list[EvalArticle
         elif source == "re3d" and key in re3d:
             item = re3d[key]
             articles.append(EvalArticle(key, item["text"], item.get("title"), item.get("source_url")))
+        elif source == "bbc" and key in bbc:
+            item = bbc[key]
+            text = item["article_text"]
+            body = text.split("\n", 1)[1] if text.startswith(item["title"]) else text
+            articles.append(EvalArticle(key, body, item["title"], None))
         else:
             return f"skipped: article {source}/{key} not found in {shared}"
     return articles
@@ -97,6 +107,7 @@ def build_briefs(articles: list[EvalArticle]) -> tuple[list[Any], list[str]]:
 @dataclass(frozen=True)
 class Outcome:
     ask: str
+    split: str
     expect: str | None
     kind: str
     found: bool
@@ -123,7 +134,15 @@ async def _run(briefs: list[Any], questions: list[dict[str, Any]], seed_follow_u
                         (not answer.found) if expect is None else answer.found and expect.lower() in text
                     )
                     outcomes.append(
-                        Outcome(q["ask"], expect, answer.kind, answer.found, correct, answer.best_score)
+                        Outcome(
+                            q["ask"],
+                            q.get("split", "dev"),
+                            expect,
+                            answer.kind,
+                            answer.found,
+                            correct,
+                            answer.best_score,
+                        )
                     )
                 sweep[threshold] = outcomes
             seed_ok = []
@@ -141,23 +160,68 @@ def _row(cells: list[str], widths: list[int]) -> str:
     )
 
 
-def report(shared: Path) -> str:
+def _pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else "0/0"
+
+
+def split_table(outcomes: list[Outcome], splits: tuple[str, ...]) -> list[str]:
+    """Per split: answerable questions answered with the expected text, unanswerable ones answered."""
+    widths = [6, 10, 16, 16, 16, 16]
+    lines = [
+        _row(
+            [
+                "split",
+                "questions",
+                "answerable right",
+                "answerable wrong",
+                "answ. declined",
+                "unansw. answered",
+            ],
+            widths,
+        )
+    ]
+    for split in splits:
+        mine = [o for o in outcomes if o.split == split]
+        good = [o for o in mine if o.expect is not None]
+        bad = [o for o in mine if o.expect is None]
+        lines.append(
+            _row(
+                [
+                    split,
+                    str(len(mine)),
+                    _pct(sum(o.correct for o in good), len(good)),
+                    _pct(sum(o.found and not o.correct for o in good), len(good)),
+                    _pct(sum(not o.found for o in good), len(good)),
+                    _pct(sum(o.found for o in bad), len(bad)),
+                ],
+                widths,
+            )
+        )
+    return lines
+
+
+def report(shared: Path, splits: tuple[str, ...] = ("dev", "test")) -> str:
+    """The /ask table: per split at the shipped threshold, the threshold sweep on dev, and the misses.
+    `splits` limits what is run and shown: while changing rules, run dev alone (python -m evaluation.ask
+    --split dev) so the test split stays unseen."""
     from bot.ask import ANSWER_THRESHOLD
 
     spec = json.loads(QUESTIONS.read_text(encoding="utf-8"))
-    articles = load_articles(shared, spec["articles"])
+    wanted = [a for a in spec["articles"] if a.get("split", "dev") in splits or a["source"] == "seed"]
+    articles = load_articles(shared, wanted)
     if isinstance(articles, str):
         return f"[ask] {articles}"
+    questions = [q for q in spec["questions"] if q.get("split", "dev") in splits]
     gold_path = shared / "seed" / "000_39f2878718028330.gold.json"
     follow_ups = json.loads(gold_path.read_text(encoding="utf-8"))["follow_up_questions"]
     briefs, slow = build_briefs(articles)
-    sweep, seed_ok = asyncio.run(_run(briefs, spec["questions"], follow_ups))
+    sweep, seed_ok = asyncio.run(_run(briefs, questions, follow_ups))
 
-    answerable = [q for q in spec["questions"] if q["expect"] is not None]
-    unanswerable = len(spec["questions"]) - len(answerable)
+    answerable = [q for q in questions if q["expect"] is not None]
     lines = [
-        f"[ask] {len(spec['questions'])} questions ({len(answerable)} answerable, {unanswerable} not) over "
-        f"{len(briefs)} stored articles (seed, frank_cnndm_xsum, re3d) in one chat",
+        f"[ask] {len(questions)} questions ({len(answerable)} answerable, {len(questions) - len(answerable)} not) "
+        f"over {len(briefs)} real articles (seed, frank_cnndm_xsum, re3d, bbc) stored in one chat; "
+        f"threshold {ANSWER_THRESHOLD:.2f}",
         "",
     ]
     if slow:
@@ -165,12 +229,21 @@ def report(shared: Path) -> str:
             f"WARNING: {len(slow)} article(s) left out, their brief took over {BRIEF_LIMIT_S} s "
             f"(a pipeline problem, not /ask): {', '.join(slow)}; their questions count as misses"
         ]
+    chosen = sweep.get(ANSWER_THRESHOLD) or next(iter(sweep.values()))
+    lines += split_table(chosen, splits)
+    lines.append("goal on test: answerable right >= 90%, unanswerable answered <= 5%")
+    lines.append(f"seed follow-up questions answered with their expected text: {sum(seed_ok)}/{len(seed_ok)}")
+    lines.append("")
+    lines.append("threshold sweep, dev split only (the threshold is chosen here, never on test):")
     widths = [10, 9, 12, 12, 14, 10]
     lines.append(
         _row(["threshold", "accuracy", "answered ok", "wrong answ.", "false answers", "declined"], widths)
     )
     lines.append(_row(["", "(all)", "(answerable)", "(answerable)", "(unanswerable)", "(answ.)"], widths))
-    for threshold, outcomes in sweep.items():
+    for threshold, every in sweep.items():
+        outcomes = [o for o in every if o.split == "dev"]
+        if not outcomes:
+            break
         good = [o for o in outcomes if o.expect is not None]
         bad = [o for o in outcomes if o.expect is None]
         mark = " ←" if abs(threshold - ANSWER_THRESHOLD) < 1e-9 else ""
@@ -187,8 +260,7 @@ def report(shared: Path) -> str:
                 widths,
             )
         )
-    lines.append(f"seed follow-up questions answered with their expected text: {sum(seed_ok)}/{len(seed_ok)}")
-    first = next(iter(sweep.values()))
+    first = [o for o in next(iter(sweep.values())) if o.split == "dev"]
     unanswerable_best = sorted((o.best for o in first if o.expect is None), reverse=True)
     answered_best = sorted(o.best for o in first if o.expect is not None and o.correct)
     lines.append(
@@ -196,14 +268,23 @@ def report(shared: Path) -> str:
         + ", ".join(f"{b:.2f}" for b in unanswerable_best[:6])
         + f"; of correctly answered ones, lowest first: {', '.join(f'{b:.2f}' for b in answered_best[:6])}"
     )
-    chosen = sweep.get(ANSWER_THRESHOLD) or next(iter(sweep.values()))
     misses = [o for o in chosen if not o.correct]
-    lines.append(f"\nmisses at threshold {ANSWER_THRESHOLD:.2f} (kind, best score, what happened):")
+    lines.append(f"\nmisses at threshold {ANSWER_THRESHOLD:.2f} (split, kind, best score, what happened):")
     for o in misses:
         what = (
             "answered an unanswerable question"
             if o.expect is None
             else ("answered without the expected text" if o.found else "declined")
         )
-        lines.append(f"  - [{o.kind}, {o.best:.2f}] {o.ask} — {what}")
+        lines.append(f"  - [{o.split}, {o.kind}, {o.best:.2f}] {o.ask} — {what}")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m evaluation.ask")
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--split", choices=("dev", "test"), action="append")
+    args = parser.parse_args()
+    print(report(args.shared, tuple(args.split or ("dev", "test"))))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -199,13 +200,22 @@ class Articles:
             ).fetchone()
         return None if row is None else article_from_row(row)
 
-    async def recent(self, chat_id: int, limit: int = 10) -> list[HistoryEntry]:
-        """The chat's most recently received articles, newest first."""
+    async def recent(
+        self, chat_id: int, limit: int = 10, *, kinds: Sequence[SourceKind] | None = None
+    ) -> list[HistoryEntry]:
+        """The chat's most recently received articles, newest first (only those of `kinds` when given)."""
+        kind_filter, kind_params = "", []
+        if kinds is not None:
+            kind_filter = f" AND source_kind IN ({', '.join('?' * len(kinds))})" if kinds else " AND 0"
+            kind_params = list(kinds)
         async with self._conns.reading() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT id, title, source_kind, url, forward_title, received_at FROM articles"
-                " WHERE chat_id = ? ORDER BY received_at DESC, id DESC LIMIT ?",
-                (check_chat_id(chat_id), check_limit(limit)),
+                "SELECT id, title, source_kind, url, forward_title, received_at, published_at,"
+                " CASE WHEN title IS NULL THEN substr(text, 1 + json_extract(sentence_spans, '$[0][0]'),"
+                " json_extract(sentence_spans, '$[0][1]') - json_extract(sentence_spans, '$[0][0]'))"
+                " END AS lead FROM articles"
+                f" WHERE chat_id = ?{kind_filter} ORDER BY received_at DESC, id DESC LIMIT ?",
+                (check_chat_id(chat_id), *kind_params, check_limit(limit)),
             )
         return [
             HistoryEntry(
@@ -215,6 +225,8 @@ class Articles:
                 url=row["url"],
                 forward_title=row["forward_title"],
                 received_at=from_db(row["received_at"]),
+                published=row["published_at"],
+                lead=row["lead"],
             )
             for row in rows
         ]

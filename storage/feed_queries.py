@@ -133,3 +133,12 @@ class FeedQueries:
                 await conn.execute("SELECT count(*) FROM feed_items WHERE feed_id = ?", (feed_id,))
             ).fetchone()
         return int(row[0]) if row else 0
+
+    async def item_keys(self, feed_id: int, *, limit: int = 500) -> set[str]:
+        """The guids and links of a feed's newest known items (telling two addresses of one feed apart)."""
+        async with self._conns.reading() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT guid, link FROM feed_items WHERE feed_id = ? ORDER BY id DESC LIMIT ?",
+                (feed_id, limit),
+            )
+        return {value for row in rows for value in (row["guid"], row["link"]) if value}

@@ -64,6 +64,8 @@ class HistoryEntry:
     url: str | None
     forward_title: str | None
     received_at: datetime
+    published: str | None = None  # the date the source gives (ISO), when it gives one
+    lead: str | None = None  # the first sentence, given for an untitled article (it names it)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from nltk.stem.porter import PorterStemmer
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from summarize.model import Category
+from summarize.synonyms import BROADER, SAME
 
-QuestionKind = Literal["how_many", "who_said", "where", "when", "other"]
+QuestionKind = Literal["how_many", "who_said", "who", "where", "when", "other"]
 
 _SAY_VERBS = (
     r"say|said|says|tell|told|claim|claimed|claims|state|stated|announce|announced|warn|warned|report|"
@@ -44,8 +45,12 @@ _X_POSITION = re.compile(
     re.IGNORECASE,
 )
 _WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SAY_VERBS})\b", re.IGNORECASE)
+_WHO = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:who|whom|which\s+(?:group|country|army|side|person|official))\b",
+    re.IGNORECASE,
+)
 _HOW_MANY = re.compile(
-    r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much|long|far|large|big)|what\s+(?:is|was|were|are)\s+the\s+"
+    r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much|long|far|large|big|old)|what\s+(?:is|was|were|are)\s+the\s+"
     r"(?:number|death\s+toll|toll|total|size|cost|amount)|what\s+number)\b|\b(?:death\s+toll|number\s+of)\b",
     re.IGNORECASE,
 )
@@ -87,50 +92,34 @@ _GENERIC = {
     "far",
 }
 
-# What a word in a question may meet in an answer (one-way: "casualties" is met by "killed", not back).
-_RELATED_WORDS: dict[str, tuple[str, ...]] = {
-    "killed": ("kill", "killing", "dead", "death", "deaths", "died", "die", "slain", "toll", "fatalities"),
-    "dead": ("killed", "kill", "death", "deaths", "died", "slain", "toll", "fatalities"),
-    "died": ("killed", "dead", "death", "deaths", "slain", "toll", "fatalities"),
-    "deaths": ("killed", "dead", "died", "slain", "toll", "fatalities"),
-    "wounded": ("injured", "injuries", "hurt", "wounding"),
-    "injured": ("wounded", "injuries", "hurt"),
-    "casualties": ("killed", "dead", "died", "deaths", "wounded", "injured", "losses", "toll"),
-    "losses": ("casualties", "killed", "dead", "wounded", "lost"),
-    "soldiers": ("troops", "servicemen", "fighters", "personnel"),
-    "troops": ("soldiers", "servicemen", "forces", "personnel"),
-    "fighters": ("militants", "soldiers", "combatants"),
-    "militants": ("fighters", "insurgents", "jihadists"),
-    "sent": ("send", "deployed", "deploy", "dispatched"),
-    "send": ("sent", "deployed", "deploy", "dispatched"),
-    "deployed": ("sent", "send", "dispatched"),
-    "meet": ("meeting", "met", "talks"),
-    "met": ("meet", "meeting", "talks"),
-    "control": ("controls", "controlled", "holds", "held"),
-    "hold": ("holds", "held", "control", "controls"),
-    "territory": ("square", "kilometers", "kilometres", "km", "miles", "land", "area"),
-    "displaced": ("fled", "flee", "refugees", "evacuated", "homeless"),
-    "refugees": ("displaced", "fled", "refugee"),
-    "captured": ("seized", "taken", "prisoners", "captive"),
-    "cost": ("worth", "dollars", "euros", "pounds", "billion", "million", "funding", "aid"),
-    "money": ("dollars", "euros", "pounds", "billion", "million", "funding", "aid", "worth"),
-    "civilians": ("civilian", "residents", "people"),
-    "children": ("child", "kids", "minors"),
-    "strikes": ("airstrikes", "strike", "raids", "bombing"),
-    "airstrikes": ("strikes", "strike", "raids", "bombing"),
-    "arrested": ("detained", "held", "charged"),
-    "charged": ("accused", "indicted"),
-}
+
+def _related_table() -> dict[str, tuple[str, ...]]:
+    """What a word (or two-word phrase) of a question may meet in an answer, from summarize/synonyms.py."""
+    table: dict[str, list[str]] = {}
+    for group in SAME:
+        for word in group:
+            related = table.setdefault(word, [])
+            related.extend(w for w in group if w != word and w not in related)
+    for word, narrower in BROADER.items():
+        related = table.setdefault(word, [])
+        related.extend(w for w in narrower if w != word and w not in related)
+    return {word: tuple(related) for word, related in table.items()}
+
+
+_RELATED_WORDS = _related_table()
+_PHRASES = frozenset(word for word in _RELATED_WORDS if " " in word)
 # Verbs of war news whose past forms do not end in -ed; "How many were captured/shot/sent?" turns on them.
 _EVENT_WORDS = {
     "sent", "send", "shot", "hit", "lost", "taken", "held", "fled", "flee", "dead", "died", "killed", "wounded",
-    "injured", "captured", "destroyed", "downed", "struck", "seized", "freed", "released", "arrested",
+    "injured", "captured", "destroyed", "downed", "struck", "seized", "freed", "released", "arrested", "die",
+    "kill", "shoot", "destroy", "intercept", "capture", "seize", "free", "release", "arrest", "kidnap",
     "evacuated", "displaced", "deployed", "executed", "kidnapped", "abducted", "missing", "launched", "fired",
 }  # fmt: skip
 # Words that point at a figure category (Figure.category values).
 _CATEGORY_WORDS: dict[str, tuple[Category, ...]] = {
     "killed": ("killed", "casualties"), "dead": ("killed", "casualties"), "died": ("killed", "casualties"),
     "deaths": ("killed", "casualties"), "death": ("killed", "casualties"), "toll": ("killed", "casualties"),
+    "fatalities": ("killed", "casualties"), "die": ("killed", "casualties"), "kill": ("killed", "casualties"),
     "wounded": ("wounded", "casualties"), "injured": ("wounded", "casualties"),
     "casualties": ("casualties", "killed", "wounded"), "losses": ("casualties", "killed", "wounded"),
     "troops": ("troops",), "soldiers": ("troops",), "fighters": ("troops",), "forces": ("troops",), "territory": ("territory",), "land": ("territory",),
@@ -153,7 +142,10 @@ _stemmer = PorterStemmer()
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Porter stem of a lower-cased word ("killed" → "kill"); cached, answers stem many sentences."""
+    """The Porter stem of a lower-cased word ("killed" → "kill"), of each word of a two-word phrase
+    ("shot down" → "shot down"); cached, answers stem many sentences."""
+    if " " in word:
+        return " ".join(stem(part) for part in word.split())
     return _stemmer.stem(word.lower().replace("’", "'").removesuffix("'s"))
 
 
@@ -187,7 +179,8 @@ class Question:
         """Words for a full-text query: every term and its related words (FTS5 stems them itself)."""
         found: list[str] = []
         for term in self.terms:
-            for word in (term.word, *_RELATED_WORDS.get(term.word, ())):
+            for phrase in (term.word, *_RELATED_WORDS.get(term.word, ())):
+                word = phrase.split()[0]  # the index holds words: a phrase is looked up by its first
                 if word not in found:
                     found.append(word)
         return tuple(found)
@@ -234,19 +227,55 @@ def same_speaker(asked: str, stored: str) -> bool:
     return bool(a and b) and (a <= b or b <= a)
 
 
+_AUXILIARY = frozenset(
+    ("did", "does", "do", "will", "would", "can", "could", "has", "have", "had", "was", "is")
+)
+
+
+def _verb_after_name(tokens: list[str]) -> str | None:
+    """The verb of "(When) did Jordan close …" / "Did Trump endorse …": the first lower-case word after an
+    auxiliary followed by a capitalised subject. An answer that does not hold it answers another event."""
+    # Only where the auxiliary opens the question or follows its wh-word: in "How many bridges do Iraqi
+    # forces control?" the word after the name is part of the subject, not the verb.
+    for index, token in enumerate(tokens[:2]):
+        if index + 2 >= len(tokens):
+            break
+        opens = index == 0 or tokens[0].lower() in ("when", "where", "why", "who", "what", "whom")
+        if opens and token.lower() in _AUXILIARY and tokens[index + 1][:1].isupper():
+            for later in tokens[index + 2 :]:
+                if later[:1].islower():
+                    word = later.lower()
+                    return None if word in _STOP or word in _QUESTION_WORDS else word
+    return None
+
+
 def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
     name_words = {w.lower() for name in names for w in words(name)}
     terms: list[Term] = []
     seen: set[str] = set()
-    for token in words(text):
+    tokens = words(text)
+    verb = _verb_after_name(tokens)
+    skip = False
+    for index, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
         word = re.sub(r"['’]s$", "", token).lower()
+        pair = f"{word} {tokens[index + 1].lower()}" if index + 1 < len(tokens) else ""
+        if pair in _PHRASES:  # "shoot down" is one term: "down" alone is a stop word
+            word, skip = pair, True
         if word in seen or word in exclude or word in _STOP or word in _QUESTION_WORDS or len(word) < 2:
             continue
         seen.add(word)
         related = tuple(stem(w) for w in _RELATED_WORDS.get(word, ()))
         is_name = word in name_words
         weight = 2.0 if is_name else 0.5 if word in _GENERIC else 1.0
-        is_event = not is_name and (word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4))
+        is_event = not is_name and (
+            word in _EVENT_WORDS
+            or word in _PHRASES
+            or word == verb
+            or (word.endswith("ed") and len(word) > 4)
+        )
         terms.append(Term(word, (stem(word), *related), weight, is_name, is_event))
     return tuple(terms)
 
@@ -279,6 +308,8 @@ def analyze_question(text: str) -> Question:
         kind = "how_many"
     elif _WHEN.match(text):
         kind = "when"
+    elif _WHO.match(text):
+        kind = "who"
     elif _WHERE.match(text):
         kind = "where"
     else:

@@ -44,12 +44,16 @@ async def test_ask_answers_with_source_and_isolates_chats(
 
         # Chat 2 has read nothing: what only chat 1 read is not in chat 2's history.
         [other] = await harness.send(2, "/ask How many civilians were killed in Zarichne?")
-        assert other.text.startswith("Not in what this chat has read.")
+        assert other.text.startswith("This chat has no articles yet.")
+        assert "Send me an article" in other.text
         assert "12" not in other.text and ARTICLE_TITLE not in other.text
 
         [nothing] = await harness.send(1, "/ask How many tanks were destroyed near Kharkiv?")
-        assert nothing.text.startswith("Not in what this chat has read.")
-        assert "Send me an article" in nothing.text
+        # The refusal says what was searched, and where else to look for a figure.
+        assert nothing.text.startswith(
+            "The one article in this chat does not say: “How many tanks were destroyed near Kharkiv?”"
+        )
+        assert "/figures" in nothing.text
 
         [usage] = await harness.send(1, "/ask")
         assert "/ask How many civilians were killed?" in usage.text
@@ -76,8 +80,66 @@ async def test_reply_to_a_brief_is_a_question_about_that_article(
         [scoped] = await harness.send(
             7, "How many people are in hospital?", reply_to_message_id=second[0].message_id
         )
-        assert scoped.text.startswith("Not in this article.")
+        assert scoped.text.startswith("This article does not say: “How many people are in hospital?”")
 
         # A question reply is never briefed as an article.
         assert await harness.services.db.articles.count(7) == articles_before
+        assert harness.errors == []
+
+
+# Articles written for this test (invented events), one fact each that issue 14's users could not get at.
+DRONES_TITLE = "Overnight drone attack on Odesa region"
+DRONES_TEXT = """\
+Russia launched 45 drones at the Odesa region overnight, the regional administration said on Tuesday.
+Ukraine's air defence shot down 38 of the drones over the sea and the coast, the air force said in a statement.
+Debris from one drone damaged a warehouse in the port, and firefighters put out a blaze there by morning.
+The remaining drones were lost to electronic warfare, the administration added, and nobody was hurt.
+Schools in the city opened two hours late while the debris was cleared from the streets.
+"""
+PROTEST_TITLE = "Protests in the capital end after a week"
+PROTEST_TEXT = """\
+The three fatalities of the protests were all young men shot near the parliament, the health ministry said.
+Crowds of several thousand people had gathered in the main square every evening for a week.
+The interior minister resigned on Friday after the deaths, and the protest organisers called off the rallies.
+The opposition said it would keep pressing for new elections and for an inquiry into the shootings.
+Shops and cafes around the square reopened on Saturday as the police withdrew their barricades.
+"""
+ELECTION_TITLE = "Bevin loses the governor's race"
+ELECTION_TEXT = """\
+Governor Matt Bevin lost the race for governor of Kentucky to Andy Beshear by about five thousand votes.
+Bevin refused to concede on election night and asked for a recanvass of the results in every county.
+Jordan closed its border crossing with the neighbouring province to trucks, officials in the region said.
+Beshear told supporters in Louisville that voters had chosen to look forward and not back.
+The recanvass is expected to take several days, the state's election officials said.
+"""
+
+
+async def test_ask_matches_synonyms_and_refuses_answers_without_what_was_asked(
+    tmp_path: Path, bot_nlp_pool: NlpPool, article_server: ArticleServer
+) -> None:
+    async with make_harness(tmp_path, bot_nlp_pool, modules=MODULES) as harness:
+        for path, title, text in (
+            ("/drones", DRONES_TITLE, DRONES_TEXT),
+            ("/protests", PROTEST_TITLE, PROTEST_TEXT),
+            ("/election", ELECTION_TITLE, ELECTION_TEXT),
+        ):
+            await _brief(harness, 3, article_server, path, title, text)
+
+        # "shoot down" meets "shot down"; "died" meets "fatalities" (the table in summarize/synonyms.py).
+        [drones] = await harness.send(3, "/ask How many drones did air defence shoot down?")
+        assert drones.text.startswith("From what this chat has read:") and "38" in drones.text, drones.text
+        [died] = await harness.send(3, "/ask How many people died in the protests?")
+        assert died.text.startswith("From what this chat has read:") and "three" in died.text, died.text
+
+        # No answer holds what was asked: refused, never an unrelated sentence about the same names.
+        [endorse] = await harness.send(3, "/ask Did Trump endorse Matt Bevin?")
+        assert endorse.text.startswith(
+            "None of the 3 articles in this chat says: “Did Trump endorse Matt Bevin?”"
+        ), endorse.text
+        [when] = await harness.send(3, "/ask When did Jordan close its border?")
+        assert when.text.startswith("None of the 3 articles in this chat says"), when.text
+        [who] = await harness.send(3, "/ask How many tanks did Russia lose?")
+        assert who.text.startswith("None of the 3 articles") and "/figures" in who.text
+        [said] = await harness.send(3, "/ask What did Zelensky say?")
+        assert said.text.startswith("None of the 3 articles") and "/speakers" in said.text
         assert harness.errors == []

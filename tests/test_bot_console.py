@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -55,3 +56,41 @@ def test_console_chat_id_and_button_press(tmp_path: Path) -> None:
     assert "More from" in more or "every sentence" in more
     other = run_console("/history\n", db, "--chat-id", "7")
     assert "Nothing here yet" in other.stdout  # chat 7 does not see chat 42's history
+
+
+def run_console_bytes(script: bytes, db: Path, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "NLP_WORKERS": "1", "TELEGRAM_BOT_TOKEN": "", "LOG_LEVEL": "WARNING"}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--console", "--db", str(db)],
+        input=script,
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_console_survives_bad_utf8_prints_edits_saves_exports_and_says_it_loads(tmp_path: Path) -> None:
+    """One scripted session as a newcomer meets it: a stray non-UTF-8 byte, /export, /forget and its
+    confirmation (an edit of an earlier message), run from a folder of the user's own."""
+    work = tmp_path / "work"
+    work.mkdir()
+    script = b"/ask caf\xe9 \xff?\n---\n/export\n---\n/forget\n---\n[Yes, delete everything]\n---\n/export\n"
+    result = run_console_bytes(script, tmp_path / "c.sqlite3", work)
+    stdout = result.stdout.decode("utf-8")
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 0, stderr[-2000:]
+    assert "Traceback" not in stderr
+    blocks = stdout.split("\n---\n")
+    assert len(blocks) == 6 and blocks[-1] == "", stdout
+    ask, export, forget, confirmed, second = blocks[:5]
+    assert ask.startswith("This chat has no articles yet.")  # answered, not crashed
+    saved = work / "conflictbrief-chat-1.json"
+    assert saved.is_file() and str(saved.resolve()) in export
+    assert json.loads(saved.read_text(encoding="utf-8"))["articles"] == []
+    assert "Delete every article" in forget
+    assert "(edited)" in confirmed and "Done: deleted" in confirmed
+    assert stderr.count("loading the language model…") == 1
+    assert (work / "conflictbrief-chat-1 (2).json").is_file()  # never overwrites an earlier export
+    assert "conflictbrief-chat-1 (2).json" in second

@@ -376,3 +376,77 @@ async def test_concurrent_checks_send_once_and_a_failed_send_is_retried(
         assert [m.text[:6] for m in bot.api.messages(other)] == ["Digest"]
         record = await bot.services.db.digests.get(other, day)
         assert record is not None and len(record.message_ids) == 1
+
+
+CEASEFIRE = (
+    "The two sides agreed a local ceasefire around the river port on Sunday, officials from both delegations "
+    "said after talks that lasted through the night. Monitors will patrol the line from Tuesday, and the "
+    "exchange of bodies is to begin once the guns have been quiet for two days, the mediators added."
+)
+SPANISH = (
+    "Las dos partes acordaron un alto el fuego local alrededor del puerto fluvial el domingo, dijeron los "
+    "funcionarios de ambas delegaciones tras unas conversaciones que duraron toda la noche. La palabra "
+    "ceasefire aparece en el titular, pero el texto de esta noticia está escrito en español."
+)
+
+
+async def test_subscribe_wording_same_feed_reasons_and_link_errors(
+    tmp_path: Path, bot_nlp_pool: NlpPool, site: FeedSite
+) -> None:
+    items = [
+        Item("Ceasefire agreed around the river port", site.url("/gone/1"), "c1", CEASEFIRE),
+        Item("Ceasefire: alto el fuego en el puerto", site.url("/gone/2"), "c2", SPANISH),
+        Item("Missiles hit Kharkiv power plant", site.url("/gone/3"), "c3", STRIKE_A),
+        Item("First grain ship leaves Odesa", site.url("/gone/4"), "c4", GRAIN),
+    ]
+    body = rss("War Wire", items)
+    site.routes["/war.xml"] = Route(body)
+    site.routes["/war.xml?x=1"] = Route(body)  # a cache-buster: the same document
+    site.routes["/war.xml?category=sport"] = Route(
+        rss("War Wire", [Item("Cup final", site.url("/g/5"), "s1", TALKS)])
+    )
+    site.routes["/one.xml"] = Route(rss("One Item", items[2:3]))
+    site.routes["/elsewhere"] = Route(
+        b'<!doctype html><html><head><link rel="alternate" type="application/rss+xml" '
+        b'href="http://127.0.0.2:9/feed.xml"></head><body>News</body></html>',
+        content_type="text/html",
+    )
+    clock = TestClock(datetime(2024, 3, 5, 7, 0, tzinfo=UTC))
+    async with feed_bot(tmp_path, bot_nlp_pool, clock) as bot:
+        [first] = await bot.send(CHAT, f"/subscribe {site.url('/war.xml')} +ceasefire")
+        assert "Following War Wire" in first.text
+        assert (
+            "4 items in the feed; 1 of the newest briefed into your history; "
+            "2 did not match +ceasefire; 1 not in English." in first.text
+        ), first.text
+
+        # The same feed again, as typed, with a cache-buster query, with the scheme and host in capitals.
+        upper = site.url("/war.xml").replace("http://127.0.0.1", "HTTP://127.0.0.1")
+        for again in (site.url("/war.xml"), site.url("/war.xml?x=1"), upper):
+            [reply] = await bot.send(CHAT, f"/subscribe {again} +ceasefire")
+            assert reply.text.startswith("This chat is already following War Wire (since "), reply.text
+            assert "briefed" not in reply.text
+        [refiltered] = await bot.send(CHAT, f"/subscribe {site.url('/war.xml')} +truce")
+        assert "already following" in refiltered.text and "Filters changed to: +truce" in refiltered.text
+        subscriptions = await bot.services.db.feeds.subscriptions(CHAT)
+        assert len(subscriptions) == 1 and subscriptions[0].include == ("truce",)
+
+        # A query that selects other items is another feed.
+        [sport] = await bot.send(CHAT, f"/subscribe {site.url('/war.xml?category=sport')}")
+        assert "Following War Wire" in sport.text and "1 item in the feed; 1 of the newest" in sport.text
+
+        [one] = await bot.send(CHAT, f"/subscribe {site.url('/one.xml')} +ceasefire")
+        assert (
+            "1 item in the feed; 0 of the newest briefed into your history; 1 did not match +ceasefire."
+            in one.text
+        )
+
+        [elsewhere] = await bot.send(CHAT, f"/subscribe {site.url('/elsewhere')}")
+        assert site.url("/elsewhere") in elsewhere.text and "http://127.0.0.2:9/feed.xml" in elsewhere.text
+        assert "names its feed at" in elsewhere.text, elsewhere.text
+
+        [ftp_feed] = await bot.send(CHAT, "/subscribe ftp://example.org/feed.xml")
+        [ftp_link] = await bot.send(CHAT, "ftp://example.org/report.txt")
+        for reply in (ftp_feed, ftp_link):
+            assert "http" in reply.text and "too short" not in reply.text, reply.text
+        assert bot.errors == []

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -220,8 +221,13 @@ async def _send_stored(
     article = await svc.db.articles.get(chat_id, article_id)
     if article is None:
         return False
+    settings = await svc.db.chats.ensure(chat_id)
     reply = brief_reply(
-        article.brief, stored_source(article), article_id=article.id, repeat_of=article.received_at
+        article.brief,
+        stored_source(article),
+        article_id=article.id,
+        repeat_of=article.received_at,
+        tz=ZoneInfo(settings.timezone),
     )
     await send_reply(bot, chat_id, reply, placeholder=placeholder, reply_to=reply_to)
     return True

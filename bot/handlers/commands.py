@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.handlers.common import send_html, send_reply
-from bot.render import chunk, e, history_reply
+from bot.render import HistoryView, chunk, e, history_reply
 from bot.services import CommandSpec, services
 
 HISTORY_DEFAULT = 10
@@ -15,7 +17,11 @@ HISTORY_MAX = 50
 COMMANDS = [
     ("start", "What this bot does", "/start"),
     ("help", "How to use it, with examples", "/help"),
-    ("history", "Recent articles in this chat", "/history 5"),
+    (
+        "history",
+        "Recent articles: those sent here and your feeds' stories (mine, feeds, N)",
+        "/history mine 5",
+    ),
 ]
 
 WELCOME = (
@@ -68,19 +74,36 @@ def parse_count(args: list[str], *, default: int, maximum: int) -> int | None:
     return None
 
 
+_VIEWS = {"mine": "mine", "feeds": "feeds", "feed": "feeds"}
+
+
 async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history [mine|feeds] [N]: the N newest articles sent to the chat and, apart, the N newest stories
+    of its feeds (so a busy feed never pushes what people sent out of view); or one of the two."""
     chat_id = update.effective_chat.id
-    count = parse_count(context.args or [], default=HISTORY_DEFAULT, maximum=HISTORY_MAX)
+    args = list(context.args or [])
+    view: HistoryView = "all"
+    if args and args[0].lower() in _VIEWS:
+        view = _VIEWS[args.pop(0).lower()]  # type: ignore[assignment]
+    count = parse_count(args, default=HISTORY_DEFAULT, maximum=HISTORY_MAX)
     if count is None:
         await send_html(
             context.bot,
             chat_id,
-            f"Use /history for the last {HISTORY_DEFAULT} articles, or /history N with N from 1 to {HISTORY_MAX}, "
-            "e.g. <code>/history 5</code>.",
+            f"Use /history for the last {HISTORY_DEFAULT} articles, /history N with N from 1 to {HISTORY_MAX}, "
+            "<code>/history mine</code> for the articles sent here, <code>/history feeds</code> for your "
+            "feeds' stories, e.g. <code>/history mine 5</code>.",
         )
         return
-    entries = await services(context).db.articles.recent(chat_id, count)
-    await send_reply(context.bot, chat_id, history_reply(entries))
+    svc = services(context)
+    settings = await svc.db.chats.ensure(chat_id)
+    entries = []
+    if view in ("all", "mine"):
+        entries += await svc.db.articles.recent(chat_id, count, kinds=("url", "text", "forward"))
+    if view in ("all", "feeds"):
+        entries += await svc.db.articles.recent(chat_id, count, kinds=("feed",))
+    reply = history_reply(entries, tz=ZoneInfo(settings.timezone), view=view)
+    await send_reply(context.bot, chat_id, reply)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,14 +14,23 @@ from telegram.constants import ChatAction
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.digest import MESSAGE_LIMIT, pack_blocks, send_digest
-from bot.feeds import FilterError, NotAFeed, parse_subscribe_args
+from bot.feeds import (
+    FilterError,
+    NotAFeed,
+    ParsedFeed,
+    parse_subscribe_args,
+    plural,
+    same_feed_address,
+    skip_reason,
+)
 from bot.handlers.common import send_html
-from bot.poller import resolve_feed
+from bot.poller import Poller, ResolvedFeed, newest_entries, resolve_feed
 from bot.render import e
 from bot.schedule import clock_of, install, poller_of, schedule_jobs, settings_changed, telegram_sender
 from bot.services import services
-from storage import MAX_FEEDS_PER_CHAT, SubscriptionLimitError
+from storage import MAX_FEEDS_PER_CHAT, Database, Subscription, SubscriptionLimitError
 from storage.feed_queries import FeedOverview, FeedQueries
+from storage.feeds import feed_url
 from summarize.errors import FetchError
 
 COMMANDS = [
@@ -66,8 +75,12 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     try:
         resolved = await resolve_feed(request.url, client=svc.http, limits=svc.settings.fetch)
+        followed = await already_followed(svc.db, chat_id, resolved)
         subscription = await svc.db.feeds.subscribe(
-            chat_id, resolved.url, include=request.include, exclude=request.exclude
+            chat_id,
+            followed.url if followed else resolved.url,
+            include=request.include,
+            exclude=request.exclude,
         )
     except (FetchError, NotAFeed) as error:
         await send_html(context.bot, chat_id, f"I could not follow that feed: {e(str(error))}")
@@ -78,16 +91,16 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError as error:
         await send_html(context.bot, chat_id, e(str(error)))
         return
-    result = await poller_of(svc).take_resolved(chat_id, subscription.feed_id, resolved)
     settings = await svc.db.chats.ensure(chat_id)
+    if followed is not None:
+        await send_html(context.bot, chat_id, _already_reply(followed, subscription, settings.timezone))
+        return
+    await poller_of(svc).take_resolved(chat_id, subscription.feed_id, resolved)
     title = resolved.feed.title or resolved.url
     lines = [f"Following <b>{_shown(title, SHOWN_TITLE)}</b>", _shown(resolved.url, SHOWN_URL)]
     if request.include or request.exclude:
-        words = [f"+{w}" for w in request.include] + [f"-{w}" for w in request.exclude]
-        lines.append("Filters: " + _shown(" ".join(words), SHOWN_URL))
-    lines.append(
-        f"{len(resolved.feed.entries)} items in the feed; {result.briefed} of the newest briefed into your history."
-    )
+        lines.append("Filters: " + _shown(_filter_words(request.include, request.exclude), SHOWN_URL))
+    lines.append(e(counts_line(resolved.feed, subscription, poller_of(svc))))
     if resolved.feed.problem:
         lines.append("The feed is slightly damaged; I read what I could.")
     if settings.digest_enabled:
@@ -97,6 +110,70 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "Get a daily digest with <code>/digest 08:00</code>, or see one now with <code>/digest now</code>."
         )
     await send_html(context.bot, chat_id, "\n".join(lines))
+
+
+def _filter_words(include: tuple[str, ...], exclude: tuple[str, ...]) -> str:
+    return " ".join([f"+{w}" for w in include] + [f"-{w}" for w in exclude])
+
+
+async def already_followed(db: Database, chat_id: int, resolved: ResolvedFeed) -> Subscription | None:
+    """The chat's subscription that is this feed, if any.
+
+    One feed: the same address once normalised (scheme and host case, fragment, tracking parameters), or
+    an address differing only in scheme or query string whose document is the same feed (same title and
+    at least half of its items already known under the followed address). A query string alone never
+    makes two feeds one: `?category=sport` and `?category=world` serve different items and stay two."""
+    key = feed_url(resolved.url)
+    subscriptions = await db.feeds.subscriptions(chat_id)
+    for subscription in subscriptions:
+        if feed_url(subscription.url) == key:
+            return subscription
+    mine = {entry.guid or entry.link for entry in resolved.feed.entries} - {None}
+    for subscription in subscriptions:
+        if not same_feed_address(subscription.url, resolved.url) or subscription.title != resolved.feed.title:
+            continue
+        known = await FeedQueries(db).item_keys(subscription.feed_id)
+        if mine and len(mine & known) * 2 >= len(mine):
+            return subscription
+    return None
+
+
+def _already_reply(followed: Subscription, now: Subscription, timezone: str) -> str:
+    since = _local(followed.created_at, ZoneInfo(timezone))
+    lines = [
+        f"This chat is already following <b>{_shown(followed.title or followed.url, SHOWN_TITLE)}</b> "
+        f"(since {e(since)})",
+        _shown(followed.url, SHOWN_URL),
+    ]
+    before, after = (followed.include, followed.exclude), (now.include, now.exclude)
+    if before != after:
+        words = _filter_words(*after)
+        lines.append("Filters changed to: " + _shown(words, SHOWN_URL) if words else "Filters removed.")
+    lines.append("Its stories are in your history; /feeds lists what this chat follows.")
+    return "\n".join(lines)
+
+
+def counts_line(feed: ParsedFeed, subscription: Subscription, poller: Poller) -> str:
+    """ "4 items in the feed; 1 of the newest briefed into your history; 3 did not match +ceasefire." """
+    entries = list(feed.entries)
+    newest = newest_entries(entries, poller.config.first_poll_briefs)
+    reasons: dict[str, int] = {}
+    briefed = 0
+    for entry in newest:
+        reason = skip_reason(entry, subscription.include, subscription.exclude) or poller.failure_of(entry)
+        if reason is None:
+            briefed += 1
+        else:
+            reasons[reason] = reasons.get(reason, 0) + 1
+    parts = [
+        f"{plural(len(entries), 'item')} in the feed",
+        f"{briefed:,} of the newest briefed into your history",
+    ]
+    parts += [f"{count:,} {reason}" for reason, count in sorted(reasons.items(), key=lambda pair: -pair[1])]
+    line = "; ".join(parts) + "."
+    if len(entries) > len(newest):
+        line += f" Older items are marked as seen, not briefed (the newest {len(newest)} are)."
+    return line
 
 
 async def _limit_reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -156,8 +233,7 @@ def feeds_reply(feeds: list[FeedOverview], tz: ZoneInfo) -> str:
         ]
         lines.append(f"Last fetch: {_local(feed.last_checked, tz)} · {feed.items} items")
         if feed.include or feed.exclude:
-            words = [f"+{w}" for w in feed.include] + [f"-{w}" for w in feed.exclude]
-            lines.append("Filters: " + _shown(" ".join(words), SHOWN_URL))
+            lines.append("Filters: " + _shown(_filter_words(feed.include, feed.exclude), SHOWN_URL))
         if feed.last_error:
             lines.append(f"Last error ({feed.error_count} in a row): {e(feed.last_error)}")
         blocks.append("\n".join(lines))
