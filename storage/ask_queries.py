@@ -20,7 +20,7 @@ from storage.clock import from_db
 from storage.database import Database
 from storage.facts import figure_from_row, statement_from_row
 from storage.keys import fold
-from storage.search import fts_query
+from storage.search import match_sql
 from summarize.model import Figure, Statement
 
 _ARTICLE = (
@@ -47,7 +47,7 @@ class SentenceMatch:
     article: ArticleRef
     sentence: int
     text: str
-    bm25: float  # SQLite's bm25() negated: higher is better
+    bm25: float  # SQLite's bm25() negated (PostgreSQL: ts_rank): higher is better
 
 
 @dataclass(frozen=True)
@@ -82,26 +82,26 @@ async def sentence_matches(
     db: Database, chat_id: int, words: Sequence[str], *, article_id: int | None = None, limit: int = 40
 ) -> list[SentenceMatch]:
     """The chat's sentences holding any of `words`, best BM25 first (words are stemmed by the index)."""
-    match = fts_query(" ".join(words))
-    if match is None:
+    pieces = match_sql(db.dialect, " ".join(words))
+    if pieces is None:
         return []
+    head, condition, rank, match_params = pieces
     where, params = _scope(chat_id, article_id, "s")
     async with db.connections.reading() as conn:
         rows = await conn.execute_fetchall(
             f"""
             SELECT s.position, substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text,
-                   bm25(sentences_fts) AS rank_value, {_ARTICLE}
-            FROM sentences_fts
-            JOIN sentences AS s ON s.id = sentences_fts.rowid
+                   {rank} AS rank_value, {_ARTICLE}
+            FROM {head}
             JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
-            WHERE sentences_fts MATCH ? AND {where}
-            ORDER BY rank_value, a.received_at DESC, s.article_id DESC, s.position
+            WHERE {condition} AND {where}
+            ORDER BY rank_value DESC, a.received_at DESC, s.article_id DESC, s.position
             LIMIT ?
             """,
-            (match, *params, check_limit(limit)),
+            (*match_params, *params, check_limit(limit)),
         )
     return [
-        SentenceMatch(_article(row), row["position"], row["sentence_text"], -float(row["rank_value"]))
+        SentenceMatch(_article(row), row["position"], row["sentence_text"], float(row["rank_value"]))
         for row in rows
     ]
 
@@ -117,7 +117,7 @@ async def facts_in_sentences(
     async with db.connections.reading() as conn:
         for start in range(0, len(unique), _MAX_KEYS):
             chunk = unique[start : start + _MAX_KEYS]
-            values = ", ".join("(?, ?)" for _ in chunk)
+            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
             flat = [item for key in chunk for item in key]
             for table, target, build in (
                 ("figures", figures, figure_from_row),
@@ -165,7 +165,7 @@ async def sentences_before(
     async with db.connections.reading() as conn:
         for start in range(0, len(unique), _MAX_KEYS):
             chunk = unique[start : start + _MAX_KEYS]
-            values = ", ".join("(?, ?)" for _ in chunk)
+            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
             flat = [item for key in chunk for item in key]
             rows = await conn.execute_fetchall(
                 f"""
@@ -174,7 +174,7 @@ async def sentences_before(
                        substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
                 FROM wanted AS w
                 JOIN sentences AS s ON s.article_id = w.article_id
-                     AND s.position BETWEEN w.position - ? AND w.position - 1
+                     AND s.position BETWEEN w.position - CAST(? AS INTEGER) AND w.position - 1
                 JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
                 WHERE s.chat_id = ?
                 ORDER BY w.article_id, w.position, s.position
