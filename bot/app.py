@@ -99,6 +99,15 @@ def build_application(
     return application
 
 
+def _make_nlp(settings: Settings) -> NlpPool:
+    """The local process pool, or (QUEUE_URL set) the task queue with the same methods."""
+    if settings.queue_url:
+        from bot.queue import QueueNlp
+
+        return QueueNlp(settings.queue_url, job_timeout_s=settings.queue_job_timeout_s)  # type: ignore[return-value]
+    return NlpPool(settings.nlp_workers, model=settings.spacy_model)
+
+
 async def start_services(application: Application) -> None:
     """post_init: open the database, start the NLP workers, create the HTTP client, set the commands."""
     if SERVICES_KEY in application.bot_data:
@@ -106,7 +115,7 @@ async def start_services(application: Application) -> None:
     settings: Settings = application.bot_data["settings"]
     given = application.bot_data["given"]
     db = given["db"] or await open_database(settings.database, default_timezone=settings.default_timezone)
-    nlp = given["nlp"] or NlpPool(settings.nlp_workers, model=settings.spacy_model)
+    nlp = given["nlp"] or _make_nlp(settings)
     try:
         await nlp.start()
     except BaseException:

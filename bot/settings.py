@@ -82,6 +82,9 @@ class Settings:
     webhook_listen: str = "0.0.0.0"  # TELEGRAM_WEBHOOK_LISTEN: address the webhook server binds
     webhook_port: int = 8443  # TELEGRAM_WEBHOOK_PORT
     queue_url: str | None = None  # QUEUE_URL=redis://…: briefs on arq worker processes
+    queue_job_timeout_s: float = (
+        60.0  # QUEUE_JOB_TIMEOUT_S: longest brief; a dead worker's job retries after +10 s
+    )
     # Tuning of the bot itself (not environment settings; tests change them with replace()).
     max_urls_per_message: int = 3
     max_document_bytes: int = 1_000_000
@@ -140,6 +143,7 @@ class Settings:
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
             queue_url=_queue_url(env.get("QUEUE_URL", "").strip()),
+            queue_job_timeout_s=float(_int(env, "QUEUE_JOB_TIMEOUT_S", 60)),
         )
 
     def with_changes(self, **changes: object) -> Settings:
