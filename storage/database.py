@@ -14,6 +14,7 @@ from storage.db import READERS, Connections
 from storage.digests import Digests
 from storage.facts import Facts
 from storage.feeds import Feeds
+from storage.leader import Leadership
 from storage.migrations import LATEST, migrate, schema_version
 from storage.migrations_pg import TS_CONFIG
 from storage.pg import PgConnections, is_postgres_url
@@ -37,6 +38,7 @@ class Database:
         self.feeds = Feeds(conns, defaults)
         self.digests = Digests(conns, defaults)
         self.privacy = Privacy(conns)
+        self.leadership = Leadership(conns.url if isinstance(conns, PgConnections) else None)
 
     @property
     def dialect(self) -> str:
@@ -87,6 +89,7 @@ class Database:
         return IntegrityReport(ok=not problems, problems=problems)
 
     async def close(self) -> None:
+        await self.leadership.close()
         await self._conns.close()
 
     async def __aenter__(self) -> Database:
