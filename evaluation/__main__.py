@@ -6,7 +6,7 @@ import sys
 
 from evaluation.sections import run_sections
 
-SECTIONS = ("summaries", "extraction", "figures", "speakers", "heldout", "ask")
+SECTIONS = ("summaries", "extraction", "figures", "speakers", "heldout", "gold_real", "ask")
 
 if __name__ == "__main__":
     sys.exit(run_sections("evaluation", SECTIONS))

@@ -87,17 +87,32 @@ def predicted_statements(attributions) -> list[Item]:
     ]
 
 
-def score_article(article: Article, nlp) -> tuple[dict[str, int], int, Tally]:
-    """(figure counts as `score_seed` gives them, categories right, speaker tally) for one article."""
+@dataclass(frozen=True)
+class Extracted:
+    """What the extractors give for one article, as the pipeline runs them (one parse for both)."""
+
+    text: str  # the cleaned text every offset below refers to
+    figures: tuple
+    attributions: tuple
+
+
+def run_extractors(raw: str, nlp) -> Extracted:
+    """Clean, parse once, find attributions and figures: the one place the gold-set scorers call the NLP."""
     from summarize.clean import clean_text
     from summarize.figures import extract_figures
     from summarize.parse import parse
     from summarize.speakers import find_attributions
 
-    cleaned = clean_text(article.raw)
+    cleaned = clean_text(raw)
     parsed = parse(cleaned.text, nlp=nlp, title=cleaned.title, dateline=cleaned.dateline)
     attributions = tuple(find_attributions(parsed))
-    figures = extract_figures(parsed, attributions)
+    return Extracted(cleaned.text, tuple(extract_figures(parsed, attributions)), attributions)
+
+
+def score_article(article: Article, nlp) -> tuple[dict[str, int], int, Tally]:
+    """(figure counts as `score_seed` gives them, categories right, speaker tally) for one article."""
+    extracted = run_extractors(article.raw, nlp)
+    figures, attributions = extracted.figures, extracted.attributions
     counts = score_seed(figures, article.gold["key_figures"])
     category_ok = 0
     for gold in article.gold["key_figures"]:
@@ -106,8 +121,8 @@ def score_article(article: Article, nlp) -> tuple[dict[str, int], int, Tally]:
     tally = Tally()
     _score(
         tally,
-        _Words(cleaned.text),
-        gold_items(cleaned.text, article.gold),
+        _Words(extracted.text),
+        gold_items(extracted.text, article.gold),
         predicted_statements(attributions),
         lambda g, p: same_speaker(p.speaker, g.speaker),
     )

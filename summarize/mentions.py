@@ -12,111 +12,19 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from summarize.wordlists import word_set
+
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
 THING_PRONOUNS = frozenset({"it"})
 # Dependents that are not part of the name itself: "Kuleba, who ...", "Kuleba, the foreign minister,".
 _NOT_NAME = frozenset({"relcl", "acl", "appos", "advcl", "punct", "parataxis", "prep_by"})
 # Nouns of institutions; "the alliance" / "the ministry" refer back to an organisation.
-ORG_NOUNS = frozenset(
-    {
-        "alliance",
-        "ministry",
-        "army",
-        "military",
-        "government",
-        "agency",
-        "organization",
-        "organisation",
-        "bloc",
-        "group",
-        "company",
-        "office",
-        "command",
-        "service",
-        "department",
-        "council",
-        "committee",
-        "movement",
-        "administration",
-        "union",
-        "force",
-        "forces",
-        "mission",
-        "operator",
-        "watchdog",
-        "body",
-        "authority",
-        "authorities",
-        "regime",
-        "militia",
-        "party",
-        "coalition",
-        "court",
-        "kremlin",
-        "embassy",
-        "parliament",
-        "cabinet",
-        "navy",
-        "police",
-        "headquarters",
-        "observatory",
-        "commission",
-    }
-)
+ORG_NOUNS = word_set("", "org_nouns")
 # Role nouns; "the minister" refers back to a person named with that title ("Defence Minister X").
-PERSON_NOUNS = frozenset(
-    {
-        "minister",
-        "official",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "president",
-        "commander",
-        "general",
-        "governor",
-        "mayor",
-        "leader",
-        "chief",
-        "envoy",
-        "ambassador",
-        "diplomat",
-        "secretary",
-        "chancellor",
-        "premier",
-        "senator",
-        "lawmaker",
-        "officer",
-        "head",
-        "adviser",
-        "advisor",
-        "aide",
-        "analyst",
-        "expert",
-        "source",
-        "witness",
-        "resident",
-        "soldier",
-        "doctor",
-        "director",
-        "prosecutor",
-        "negotiator",
-        "candidate",
-        "nominee",
-        "representative",
-        "colonel",
-        "lieutenant",
-        "captain",
-        "sergeant",
-        "admiral",
-        "marshal",
-    }
-)
+PERSON_NOUNS = word_set("", "person_nouns")
 # News agencies are named as recipients ("told AFP"), never the referent of "the alliance".
-MEDIA = frozenset(
-    {"afp", "reuters", "ap", "bbc", "cnn", "tass", "interfax", "ria", "ukrinform", "dpa", "efe"}
-)
+MEDIA = word_set("", "media")
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 
 

@@ -1,0 +1,77 @@
+"""A figure's category (killed, wounded, troops, territory, money, ...) from its unit, noun and verbs."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from summarize.figures.values import NumberMention
+from summarize.figures.words import (
+    DISPLACED_WORDS,
+    EQUIPMENT_COMPOUNDS,
+    EQUIPMENT_WORDS,
+    KILL_WORDS,
+    LUMPED_WORDS,
+    SETTLEMENT_WORDS,
+    TERRITORY_VERBS,
+    TROOP_WORDS,
+    WOUND_WORDS,
+)
+from summarize.model import Category
+
+
+def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Category:
+    if m.unit is not None:
+        kind = m.unit.kind
+        if kind == "currency":
+            return "money"
+        if kind == "area":
+            return "territory"
+        if kind == "time":
+            return "time"
+        if kind == "percent" and noun is not None and noun.lemma_.lower() == "territory":
+            return "territory"
+    lemmas: set[str] = {v.lemma_.lower() for v in verbs}
+    noun_lemma = noun.lemma_.lower() if noun is not None else ""
+    if noun is not None:
+        lemmas.add(noun_lemma)
+        # "losses of up to 420 servicemen", "the evacuation of 3,000 residents": the noun it is "of"
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+            lemmas.add(noun.head.head.lemma_.lower())
+        lemmas |= {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound")}
+        lemmas |= {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
+    # "6.5 million remain refugees": the complement says what they are
+    for verb in verbs:
+        lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in ("attr", "oprd", "acomp")}
+        # "forced tens of thousands from their homes"
+        for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"):
+            if any(o.lemma_.lower() in ("home", "house") for o in prep.children):
+                lemmas.add("displaced")
+    # "the death toll rose to 30": the subject of the verb the figure completes
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj") and noun is None:
+                lemmas |= {t.lemma_.lower() for t in child.subtree}
+    if noun_lemma in EQUIPMENT_WORDS or (
+        noun_lemma == "system"
+        and any(
+            c.lower_ in EQUIPMENT_COMPOUNDS or (c.dep_ == "compound" and c.pos_ == "PROPN")
+            for c in noun.children
+        )  # "air defense systems", "Patriot systems": a named model is a weapon
+    ):
+        return "equipment"
+    if noun_lemma in SETTLEMENT_WORDS and lemmas & TERRITORY_VERBS:
+        return "territory"
+    killed = bool(lemmas & KILL_WORDS)
+    wounded = bool(lemmas & WOUND_WORDS)
+    lost_troops = "lose" in lemmas and (noun_lemma in TROOP_WORDS or noun_lemma in ("man", "people", "life"))
+    if (killed and wounded) or (lemmas & LUMPED_WORDS) or lost_troops:
+        return "casualties"
+    if killed:
+        return "killed"
+    if wounded:
+        return "wounded"
+    if lemmas & DISPLACED_WORDS:
+        return "displaced"
+    if noun_lemma in TROOP_WORDS or (noun is not None and noun.lower_ in TROOP_WORDS):
+        return "troops"
+    return "other"

@@ -1,0 +1,229 @@
+"""What a figure counts: the counted noun with its modifiers and the event verb that governs it
+("North Korean soldiers killed or wounded", "drones shot down").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from summarize.figures.phrases import phrase_text, resolve_relative
+from summarize.figures.values import NumberMention
+from summarize.figures.words import EVENT_LEMMAS, PARTICIPLES, STATE_ADJECTIVES, TIME_UNITS
+
+_PARTICLES = frozenset({"down", "off", "out", "up"})
+
+
+def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
+    anchor = m.anchor
+    inside = range(m.start, m.end)
+    if m.unit is not None or m.vague:
+        for token in doc[m.start : m.end]:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "in", "for") and child.i >= m.end:
+                    objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+                    if objects and objects[0].pos_ not in ("PRON", "NUM"):
+                        if child.lower_ in ("in", "for") and not (
+                            m.unit is not None and m.unit.kind == "currency"
+                        ):
+                            continue
+                        return objects[0]
+        currency = m.unit is not None and m.unit.kind == "currency"
+        if currency and m.end < len(doc) and doc[m.end].lower_ in ("in", "for"):  # "$1.2bn in equipment"
+            objects = [c for c in doc[m.end].children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")]
+            if objects:
+                return objects[0]
+        if m.end < len(doc) and doc[m.end].lower_ == "of" and m.end + 1 < len(doc):
+            for token in doc[m.end + 1 : m.end + 6]:
+                if token.head.i == m.end and token.pos_ in ("NOUN", "PROPN", "VERB"):
+                    return token
+    if (
+        anchor.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
+        and anchor.head.i not in inside
+    ):
+        head = anchor.head
+        if head.pos_ in ("NOUN", "PROPN") and head.i > anchor.i and head.lemma_.lower() not in TIME_UNITS:
+            return head
+        if head.pos_ == "ADJ" and head.lower_ in STATE_ADJECTIVES and head.i > anchor.i:  # "35 dead"
+            return head
+    if m.unit is None and not m.vague:
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ == "of" and child.i >= m.end:
+                objects = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")]
+                if objects:
+                    return objects[0]
+        # the parser sometimes misses "20-30 tanks": take a plural noun right after the value
+        j = m.end
+        while j < len(doc) and doc[j].pos_ in ("ADJ",) and doc[j].dep_ in ("amod", "compound"):
+            j += 1
+        if j < len(doc) and doc[j].tag_ == "NNS" and doc[j].lemma_.lower() not in TIME_UNITS:
+            return doc[j]
+    return None
+
+
+def _noun_phrase(noun: Token, skip: range, extra_preps: Sequence[Token] = ()) -> str:
+    """The counted thing as a reader says it: modifiers + noun + 'from X' / 'of X'."""
+    doc = noun.doc
+    subtree = {t.i for t in noun.subtree}
+    start = noun.i
+    while (
+        start - 1 >= 0
+        and start - 1 not in skip
+        and start - 1 in subtree
+        and doc[start - 1].dep_
+        not in ("det", "punct", "prep", "cc", "advmod", "predet", "nummod", "quantmod")
+        and doc[start - 1].pos_ not in ("DET", "NUM", "PUNCT")
+        and doc[start - 1].lower_ not in ("of",)
+        and not (doc[start - 1].pos_ == "PRON" and doc[start - 1].dep_ == "poss")
+    ):
+        start -= 1
+    parts = [doc[start : noun.i + 1].text]
+    preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "of") and c.i > noun.i]
+    preps += [p for p in extra_preps if p.i > noun.i]
+    for prep in sorted(preps, key=lambda t: t.i)[:1]:
+        tokens = list(prep.subtree)
+        if len(tokens) <= 7 and not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            parts.append(doc[tokens[0].i : tokens[-1].i + 1].text)
+    return " ".join(parts)
+
+
+def _role_token(m: NumberMention, noun: Token | None) -> Token:
+    """The token whose dependency says what role the figure plays in its clause."""
+    inside = range(m.start, m.end)
+    if noun is None or m.vague or noun.head.i in inside:
+        return m.anchor
+    if noun.head.dep_ == "prep" and noun.head.head.i in inside:  # "10 of the drones", "800 km² of territory"
+        return m.anchor
+    return noun
+
+
+def _event_verbs(role: Token) -> tuple[list[Token], str | None]:
+    """The verb(s) acting on the counted thing and the role ('object', 'subject', 'passive')."""
+    verbs, role_name = _governing_verbs(role)
+    eventful = {v.lemma_.lower() for v in verbs} & EVENT_LEMMAS
+    if not eventful:
+        # "30 soldiers killed in the attack": a reduced relative clause carries the event
+        participles = [c for c in role.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+        if participles:
+            first = participles[0]
+            return [first, *(c for c in first.children if c.dep_ == "conj" and c.pos_ == "VERB")], "passive"
+    return verbs, role_name
+
+
+def _governing_verbs(role: Token) -> tuple[list[Token], str | None]:
+    verb = role.head
+    dep = role.dep_
+    if dep == "pobj" and verb.dep_ in ("prep", "agent") and verb.head.pos_ in ("VERB", "AUX"):
+        return [verb.head], "oblique"
+    if verb.pos_ not in ("VERB", "AUX") or verb.i == role.i:
+        return [], None
+    if dep in ("dobj", "nsubjpass", "attr", "oprd"):
+        role_name = "object" if dep == "dobj" else "passive"
+    elif dep == "nsubj":
+        role_name = "subject"
+    else:
+        return [], None
+    verbs = [verb]
+    # shared object: "killed or wounded 30", "were killed and wounded"
+    if (
+        verb.dep_ == "conj"
+        and verb.head.pos_ == "VERB"
+        and verb.head.lemma_.lower() in EVENT_LEMMAS
+        and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.head.children)
+    ):
+        verbs.insert(0, verb.head)
+    for child in verb.children:
+        if (
+            child.dep_ == "conj"
+            and child.pos_ == "VERB"
+            and child.lemma_.lower() in EVENT_LEMMAS
+            and not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") for c in child.children)
+        ):
+            verbs.append(child)
+    return verbs, role_name
+
+
+def _verb_words(verbs: list[Token], participle: bool) -> str:
+    doc = verbs[0].doc
+    words = []
+    for index, verb in enumerate(verbs):
+        if index:
+            ccs = [t for t in doc[verbs[index - 1].i + 1 : verb.i] if t.dep_ == "cc"]
+            words.append(ccs[0].lower_ if ccs else "and")
+        form = _participle(verb) if participle else verb.text
+        particle = [
+            c.text for c in verb.children if c.dep_ == "prt" or (c.i == verb.i + 1 and c.lower_ in _PARTICLES)
+        ]
+        words.append(" ".join([form or verb.text, *particle]))
+    return " ".join(words)
+
+
+def _participle(verb: Token) -> str | None:
+    if verb.tag_ == "VBN" or (
+        verb.tag_ == "VBD" and verb.lemma_.lower() not in ("take", "give", "shoot", "strike")
+    ):
+        return verb.lower_
+    return PARTICIPLES.get(verb.lemma_.lower())
+
+
+def _subject(verb: Token) -> Token | None:
+    for candidate in (verb, verb.head if verb.dep_ in ("conj", "xcomp") else None):
+        if candidate is None:
+            continue
+        for child in candidate.children:
+            if child.dep_ in ("nsubj",):
+                return child
+    return None
+
+
+def _is_proper(token: Token) -> bool:
+    """A named subject worth naming in `counts` ("sent by North Korea"), not "its troops"."""
+    phrase = phrase_text(token).split()
+    owned = any(t.pos_ == "PRON" for t in token.children if t.dep_ == "poss")
+    named = token.pos_ == "PROPN" or any(
+        c.ent_type_ in ("NORP", "GPE", "ORG") for c in token.children if c.dep_ in ("amod", "compound")
+    )
+    return named and not owned and len(phrase) <= 6
+
+
+def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | None, list[Token]]:
+    extra: list[Token] = []
+    if m.vague:
+        extra = [c for c in m.anchor.children if c.dep_ == "prep" and c.lower_ == "from"]
+    phrase = _noun_phrase(noun, range(m.start, m.end), extra) if noun is not None else None
+    if noun is not None and noun.pos_ == "VERB":  # "three years of battling the invasion"
+        tokens = list(noun.subtree)
+        phrase = doc[tokens[0].i : tokens[-1].i + 1].text if len(tokens) <= 8 else noun.text
+    role = _role_token(m, noun)
+    verbs, role_name = _event_verbs(role)
+    if phrase is None and role_name == "oblique" and role.head.lower_ in ("at", "to"):
+        # "put the death toll at 150,000", "casualties rose to 300": the thing measured is the object/subject
+        measured = next((c for c in verbs[0].children if c.dep_ == "dobj"), None) or _subject(verbs[0])
+        if measured is not None and measured.pos_ in ("NOUN", "PROPN"):
+            phrase = re.sub(r"^(the|a|an)\s+", "", phrase_text(measured), flags=re.IGNORECASE)
+    if phrase is None and m.unit is not None and m.unit.kind == "time" and verbs:
+        # "fighting has raged for nearly three weeks" -> "three weeks of fighting"
+        subject = _subject(verbs[0])
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN"):
+            text = phrase_text(subject)
+            phrase = re.sub(r"^(the|a|an|this|that)\s+", "", text, flags=re.IGNORECASE)
+    if not verbs or role_name in ("oblique",):
+        return phrase, verbs
+    eventful = bool({v.lemma_.lower() for v in verbs} & EVENT_LEMMAS)
+    if role_name in ("object", "passive") and eventful and all(_participle(v) for v in verbs):
+        event = _verb_words(verbs, participle=True)
+        subject = _subject(verbs[0]) if role_name == "object" else None
+        if subject is not None:
+            subject = resolve_relative(subject)
+        if subject is not None and _is_proper(subject):
+            event += " by " + phrase_text(subject)
+        return (f"{phrase} {event}" if phrase else event), verbs
+    if role_name == "subject" and eventful and phrase:
+        return f"{phrase} {_verb_words(verbs, participle=False)}", verbs
+    if role_name == "object" and phrase:
+        subject = _subject(verbs[0])
+        if subject is not None and _is_proper(subject) and len(list(subject.subtree)) <= 4:
+            return f"{phrase} {phrase_text(subject)} {verbs[0].text}", verbs
+    return phrase, verbs

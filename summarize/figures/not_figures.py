@@ -1,0 +1,194 @@
+"""What is no figure: dates, years, times of day, ages, ordinals, numbers that name things, idioms,
+the number of sources telling the story, and article metadata lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from summarize.figures.values import NumberMention, in_spans, is_core_token, looks_like_year, names_thing
+from summarize.figures.words import IDIOM_NOUNS, MONTHS, SOURCE_NOUNS, TIME_OF_DAY
+from summarize.lexicon import REPORTING_VERBS
+from summarize.numbers import (
+    CALIBRE_UNITS,
+    ORDINAL_WORDS,
+    digit_value,
+)
+
+_METADATA = re.compile(
+    r"^\s*(updated|published|posted|last updated|first published|modified)\b|\bmin(ute)?s? read\b|copyright|©|"
+    r"all rights reserved|\b(reporting|editing|writing|additional reporting) by\b|^\s*(photo|image|file photo|"
+    r"video)\s*[:|(]|\bgetty images\b|^\s*(follow|subscribe|share|sign up)\b|\bcoordinates\s*:",
+    re.IGNORECASE,
+)
+
+
+def is_metadata(sentence: Span) -> bool:
+    if _METADATA.search(sentence.text):
+        return True
+    return sum(1 for token in sentence if token.is_alpha) < 2
+
+
+def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[int, int]]) -> bool:
+    """Dates, years, times of day, ages, ordinals, names with numbers, idioms: not figures."""
+    core = [t for t in doc[m.start : m.end] if is_core_token(t)]
+    if not core:
+        return True
+    first = doc[m.start]
+    prev = doc[m.start - 1] if m.start > sentence.start else None
+    nxt = doc[m.end] if m.end < sentence.end else None
+    if any(in_spans(t.i, dates) for t in core):
+        return True
+    if any(t.lower_ in ORDINAL_WORDS or t.ent_type_ == "ORDINAL" for t in core):
+        return True
+    if m.unit is not None and m.unit.kind == "percent" and not (nxt is not None and nxt.lower_ == "of"):
+        return True  # a bare percentage ("up 5%") says little in a brief; "40% of the city" is kept
+    # times of day and clock readings
+    if nxt is not None and (nxt.lower_ in TIME_OF_DAY or nxt.text.startswith(":")):
+        return True
+    if any(":" in t.text for t in core):
+        return True
+    # calendar: "Dec 14", "14 December", "in 2014"
+    if (prev is not None and prev.lower_ in MONTHS) or (nxt is not None and nxt.lower_ in MONTHS):
+        return True
+    if m.unit is None and m.qualifier is None and len(core) == 1 and looks_like_year(core[0]):
+        noun = core[0].head
+        if not (
+            core[0].dep_ == "nummod" and noun.pos_ == "NOUN" and noun.tag_ == "NNS" and noun.i > core[0].i
+        ):
+            return True
+    # ages: "45-year-old", "aged 45", "45 years old", "John Smith, 45,"
+    tail = [t.lower_ for t in doc[m.end : min(sentence.end, m.end + 4)]]
+    if m.unit is not None and m.unit.kind == "time" and (tail[:1] == ["old"] or tail[:2] == ["-", "old"]):
+        return True
+    if tail[:4] in (["-", "year", "-", "old"], ["-", "years", "-", "old"], ["-", "month", "-", "old"]):
+        return True
+    if tail[:2] in (["years", "old"], ["year", "old"]):
+        return True
+    if prev is not None and prev.lower_ in ("aged", "age", "ages"):
+        return True
+    if (
+        prev is not None
+        and prev.text == ","
+        and m.start - 2 >= sentence.start
+        and doc[m.start - 2].ent_type_ == "PERSON"
+        and nxt is not None
+        and nxt.text in (",", ")")
+    ):
+        return True
+    # calibres and model names: "155mm shells", "Su-34", "Article 5", "COVID-19"
+    if nxt is not None and (
+        nxt.lower_ in CALIBRE_UNITS
+        or (nxt.text == "-" and m.end + 1 < sentence.end and doc[m.end + 1].lower_ in CALIBRE_UNITS)
+    ):
+        return True
+    if (
+        prev is not None
+        and prev.text in ("-", "/")
+        and prev.whitespace_ == ""
+        and m.start - 2 >= 0
+        and doc[m.start - 2].whitespace_ == ""
+        and doc[m.start - 2].is_alpha
+    ):
+        return True
+    if prev is not None and m.qualifier is None and not (m.unit and m.unit.kind == "currency"):
+        if names_thing(prev):
+            return True
+        counted_next = nxt is not None and nxt.tag_ == "NNS"
+        if (
+            prev.pos_ == "PROPN"
+            and prev.is_title
+            and prev.whitespace_
+            and "," not in first.text
+            and not counted_next
+        ):
+            return True  # "Committee 1267", "Exercise Eager Lion 16"
+        if first.dep_ == "conj" and first.head.i < first.i and prev.lower_ in ("and", ","):
+            before = first.head.i - 1
+            if before >= 0 and names_thing(doc[before]):  # "Resolutions 2254 and 2118"
+                return True
+    # "a five-storey building", "a three-way deal": the number is part of a compound modifier
+    if (
+        nxt is not None
+        and nxt.text == "-"
+        and not nxt.whitespace_
+        and m.unit is None
+        and m.end + 1 < len(doc)
+        and doc[m.end + 1].is_alpha
+        and doc[m.end + 1].lower_ not in ("plus", "odd")
+    ):
+        return True
+    # coordinates, bearings and other technical readings: "33°47′N", "13° East", "575 B.C."
+    if nxt is not None and (
+        nxt.text[:1] in ("°", "′", "″") or nxt.lower_ in ("b.c.", "bc", "bce", "a.d.", "ad")
+    ):
+        return True
+    # phone numbers: "910-432-3383"
+    glued = prev is not None and prev.text == "-" and not prev.whitespace_ and m.start >= 2
+    if glued and digit_value(doc[m.start - 2].text) is not None and not doc[m.start - 2].whitespace_:
+        return True
+    if (
+        nxt is not None
+        and nxt.text == "-"
+        and not nxt.whitespace_
+        and m.end + 1 < len(doc)
+        and digit_value(doc[m.end + 1].text) is not None
+        and m.low is not None
+    ):
+        return True
+    # list numbering at the start of a line: "1." / "2)"
+    if m.start == sentence.start and nxt is not None and nxt.text in (".", ")") and m.end == m.start + 1:
+        return True
+    # long digit strings: phone numbers, identifiers
+    if any(t.text.isdigit() and len(t.text) > 7 for t in core) and not (m.unit and m.unit.kind == "currency"):
+        return True
+    # "one": only as a count of something ("one soldier was killed"), not "one of the", "at one point"
+    if first.lower_ == "one" and nxt is not None and nxt.lower_ == "of":
+        return True
+    if m.qualifier is None and m.unit is None and m.end - m.start == 1 and first.lower_ == "one":
+        head = first.head
+        if (
+            first.dep_ != "nummod"
+            or head.lemma_.lower() in IDIOM_NOUNS
+            or (nxt is not None and nxt.lower_ == "of")
+        ):
+            return True
+        if prev is not None and prev.lower_ in (
+            "no",
+            "the",
+            "this",
+            "that",
+            "any",
+            "every",
+            "at",
+            "each",
+            "only",
+        ):
+            return True
+    # "two security sources said": the number of people telling the story is no figure of the story
+    if (
+        m.qualifier is None
+        and m.unit is None
+        and first.dep_ == "nummod"
+        and first.head.lemma_.lower() in SOURCE_NOUNS
+        and _is_speaking_subject(first.head)
+    ):
+        return True
+    # "the two sides": a definite small number refers back, it is not a new count
+    return (
+        m.qualifier is None
+        and m.unit is None
+        and prev is not None
+        and prev.lower_ in ("the", "these", "those", "both", "all", "our", "their", "its", "his", "her")
+        and m.number is not None
+        and m.number <= 10
+    )
+
+
+def _is_speaking_subject(noun: Token) -> bool:
+    """The noun (or a conjunct it heads) is the subject of a reporting verb: "two sources and an official said"."""
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head
+    return noun.dep_ == "nsubj" and noun.head.lemma_.lower() in REPORTING_VERBS

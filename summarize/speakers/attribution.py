@@ -1,0 +1,198 @@
+"""The attribution model: every statement of the article (source, cue, content, resolved speaker),
+computed once per parse and shared by the speakers and figures extractors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from summarize.mentions import (
+    MEDIA,
+    Mention,
+    mention_of,
+    named_mention,
+)
+from summarize.model import SpeechKind
+from summarize.parse import Parsed
+from summarize.quotes import find_quote_spans
+from summarize.speakers.contents import (
+    DIRECT_COVERAGE,
+    Piece,
+    according_piece,
+    content_pieces,
+    embedded_quote,
+    quote_chars,
+    trim_content,
+)
+from summarize.speakers.cues import according_source, framing_verb, is_infinitive, is_speech_cue
+from summarize.speakers.quote_tokens import TERMINAL_MARKS, QuoteTokens, has_verb, skip_blank, word_count
+from summarize.speakers.resolve import Resolver
+from summarize.speakers.sources import speaker_of_cue
+from summarize.speakers.words import GO_ON
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One statement found in the parse, with offsets into `parsed.text`."""
+
+    speaker: str  # resolved, as named in the article ("Zelensky", "NATO (the alliance)", "a NATO official")
+    kind: SpeechKind
+    content_start: int  # char offsets of what was said, without quote marks
+    content_end: int
+    sentence: int  # index into Parsed.sentences where the content starts
+    cue: int  # token index of the cue ("said", "told", "according")
+    speaker_start: int  # char span of the speaker as written ("he", "the alliance"); -1 when unknown
+    speaker_end: int
+    mention: str  # the speaker as written, before resolution
+
+
+def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
+    """Every statement in the article with its speaker, in text order (from `parsed.doc` only)."""
+    doc = parsed.doc
+    quotes = QuoteTokens(doc, find_quote_spans(parsed.text))
+    resolver = Resolver(parsed)
+    used_quotes: set[int] = set()
+    reported_ranges: list[tuple[int, int]] = []
+    found: list[Attribution] = []
+
+    def add(written: Span, name: str, cue: int, kind: SpeechKind, chars: tuple[int, int] | None) -> None:
+        if chars is None:
+            return
+        first = doc.char_span(chars[0], chars[1], alignment_mode="expand")
+        token = first.start if first is not None else cue
+        found.append(
+            Attribution(
+                speaker=name,
+                kind=kind,
+                content_start=chars[0],
+                content_end=chars[1],
+                sentence=parsed.sentence_index(token),
+                cue=cue,
+                speaker_start=written.start_char,
+                speaker_end=written.end_char,
+                mention=written.text,
+            )
+        )
+
+    def emit(written: Mention, referent: Mention, cue: Token, pieces: list[Piece]) -> None:
+        statements: list[tuple[SpeechKind, tuple[int, int] | None]] = []
+        for piece in pieces:
+            if piece.quote is not None:
+                k = piece.quote
+                if k not in used_quotes and quotes.words[k] >= 2 and not quotes.title_like(k):
+                    statements.append(("direct", quote_chars(parsed, quotes.spans[k])))
+                    used_quotes.add(k)
+                continue
+            inner = [k for k in quotes.in_range(piece.start, piece.end) if not quotes.title_like(k)]
+            content_words = word_count(doc, piece.start, piece.end)
+            direct = [
+                k
+                for k in inner
+                if k not in used_quotes
+                and (quotes.clausal(k) or quotes.words[k] >= DIRECT_COVERAGE * content_words)
+                and not embedded_quote(doc, quotes, k, piece.start)
+            ]
+            if direct:
+                # "X said Y was acting out of worry: "It's pretty rattling ..."": the lead-in is reported too
+                opening = quotes.first_token(direct[0])
+                colon = skip_blank(doc, opening - 1, -1, set())
+                if (
+                    colon > piece.start
+                    and doc[colon].text == ":"
+                    and has_verb(doc, piece.start, colon)
+                    and word_count(doc, piece.start, colon) >= 3
+                ):
+                    statements.append(("reported", trim_content(parsed, piece.start, colon, quotes)))
+                statements.extend(("direct", quote_chars(parsed, quotes.spans[k])) for k in direct)
+                used_quotes.update(direct)
+            elif not any(k in used_quotes for k in inner):
+                if content_words < 3 or not has_verb(doc, piece.start, piece.end):
+                    continue
+                statements.append(("reported", trim_content(parsed, piece.start, piece.end, quotes)))
+                used_quotes.update(inner)
+                reported_ranges.append((piece.start, piece.end))
+        if not any(chars for _, chars in statements):
+            return
+        name = resolver.name(referent)
+        for kind, chars in statements:
+            add(written.span(doc), name, cue.i, kind, chars)
+        resolver.remember(referent, name)
+
+    for token in doc:
+        if quotes.inside(token):
+            continue
+        speech_verb = is_speech_cue(token)
+        if not speech_verb and not framing_verb(token, quotes):
+            continue
+        if is_infinitive(token) and token.head.lemma_.lower() not in GO_ON:
+            continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
+        subject = speaker_of_cue(token, quotes)
+        if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in ("i", "we", "you"):
+            continue
+        written = mention_of(subject[0]) if subject[0].i != subject[1].i else named_mention(subject[0])
+        pieces = content_pieces(token, written, quotes, is_speech_cue)
+        if not speech_verb:
+            pieces = [p for p in pieces if p.quote is not None]
+        emit(written, named_mention(subject[1]), token, pieces)
+    # "according to X" inside another statement ("he said that according to his information, ...") is
+    # part of that statement, not a source of its own
+    for token in doc:
+        source = according_source(token)
+        if source is None or quotes.inside(token) or any(lo <= token.i < hi for lo, hi in reported_ranges):
+            continue
+        piece = according_piece(token)
+        if piece is not None:
+            mention = named_mention(source)
+            emit(mention, mention, token, [piece])
+    _continue_quotes(parsed, quotes, used_quotes, found, add)
+    unique: dict[tuple[int, int], Attribution] = {}
+    for attribution in found:
+        unique.setdefault((attribution.content_start, attribution.content_end), attribution)
+    return tuple(sorted(unique.values(), key=lambda a: (a.content_start, a.content_end)))
+
+
+def _continue_quotes(
+    parsed: Parsed, quotes: QuoteTokens, used: set[int], found: list[Attribution], add
+) -> None:
+    """A quote standing alone right after a statement goes on with the same speaker:
+    '"This is spectacular," said Chris Low. "The market reaction is ..."'. At most one short sentence
+    may stand between them ('..., a spokeswoman said, speaking on condition of anonymity. "..."'). A quote
+    whose own sentence has a speech verb is left alone (its cue did not resolve, so neither do we)."""
+    doc, text = parsed.doc, parsed.text
+    for k, span in enumerate(quotes.spans):
+        if k in used or quotes.words[k] < 2 or quotes.title_like(k):
+            continue
+        opening = quotes.first_token(k) - 1
+        before = skip_blank(doc, opening - 1, -1, set())
+        if before >= 0 and not (doc[before].text in TERMINAL_MARKS or doc[before].is_quote):
+            continue  # the quote does not start a sentence
+        last = quotes.last_token(k)
+        tail_end = next((stop for stop in quotes.stops() if stop > last), len(doc))
+        if text[span.start : span.end].rstrip()[-1:] in TERMINAL_MARKS:
+            tail_end = last + 1  # '... coming again."': the quote ends its sentence, no cue can follow
+        newline = next((i for i in range(last + 1, tail_end) if "\n" in doc[i].text), tail_end)
+        tail_end = min(tail_end, newline)
+        if any(is_speech_cue(doc[i]) and not quotes.inside(doc[i]) for i in range(last + 1, tail_end)):
+            continue
+        earlier = [a for a in found if a.content_end <= span.open and doc[a.cue].idx < span.open]
+        if not earlier:
+            continue
+        previous = max(earlier, key=lambda a: (max(a.content_end, doc[a.cue].idx), a.content_start))
+        anchor = max(previous.content_end, doc[previous.cue].idx)
+        gap = text[anchor : span.open]
+        # sentences by the parse, so "said the Rev. Al Sharpton." is one sentence, not two
+        anchor_span = doc.char_span(anchor - 1, anchor, alignment_mode="expand")
+        anchor_token = anchor_span.start if anchor_span is not None else previous.cue
+        if (
+            len(re.findall(r"\w+", gap)) > 20
+            or parsed.sentence_index(opening) - parsed.sentence_index(anchor_token) > 1
+        ):
+            continue
+        written = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
+        if written is None:
+            continue
+        add(written, previous.speaker, previous.cue, "direct", quote_chars(parsed, span))
+        used.add(k)

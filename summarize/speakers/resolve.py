@@ -1,0 +1,60 @@
+"""Speaker resolution: pronouns and "the minister" to names, remembering earlier speakers."""
+
+from __future__ import annotations
+
+from summarize.mentions import (
+    ORG_NOUNS,
+    Candidate,
+    Mention,
+    has_person_title,
+    is_nominal,
+    is_pronoun,
+    resolve_nominal,
+    resolve_pronoun,
+)
+from summarize.parse import Parsed
+from summarize.speakers.words import DOCUMENTS
+
+
+class Resolver:
+    """Turns speaker mentions into names, remembering earlier speakers for later pronouns."""
+
+    def __init__(self, parsed: Parsed):
+        self.parsed = parsed
+        self.speakers: list[Candidate] = []
+
+    def name(self, mention: Mention) -> str:
+        parsed, doc = self.parsed, self.parsed.doc
+        head = doc[mention.head]
+        text = mention.span(doc).text
+        if is_pronoun(head):
+            return resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers) or text
+        if is_nominal(doc, mention):
+            resolved = resolve_nominal(doc, parsed.sentences, parsed.sentence_index, mention)
+            return f"{resolved} ({text})" if resolved else text
+        return text
+
+    def remember(self, mention: Mention, name: str) -> None:
+        head = self.parsed.doc[mention.head]
+        if head.lemma_.lower() in DOCUMENTS:
+            kind = "org"  # "a comment suggesting ...": a later "she" never means the comment
+        elif (
+            head.ent_type_ == "PERSON"
+            or head.lower_ in ("he", "she")
+            or has_person_title(self.parsed.doc, mention)
+        ):
+            kind = "person"
+        elif head.lemma_.lower() in ORG_NOUNS and head.tag_ in ("NN", "NNP"):
+            kind = "org"  # "Ukraine's air force", "the Israeli military": a later "it"
+        elif head.tag_ in ("NNS", "NNPS") or head.lower_ == "they":
+            kind = "group"
+        elif (
+            head.pos_ == "PROPN"
+            or head.ent_type_
+            or head.lower_ == "it"
+            or is_nominal(self.parsed.doc, mention)
+        ):
+            kind = "org" if head.ent_type_ != "PERSON" else "person"
+        else:
+            kind = "person"  # "a NATO official", "a Ukrainian army source"
+        self.speakers.append(Candidate(mention.head, name, kind, is_speaker=True, is_subject=True))
