@@ -43,6 +43,16 @@ async def backend(request, tmp_path):
     await chosen.close()
 
 
+@pytest.fixture
+async def postgres_backend(tmp_path):
+    """For the tests of what only PostgreSQL has: a fresh schema (skipped, or failed in CI, without it)."""
+    from tests.backends import make_backend
+
+    chosen = await make_backend("postgresql", tmp_path)
+    yield chosen
+    await chosen.close()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from tests.backends import SKIPPED
 

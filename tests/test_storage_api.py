@@ -71,9 +71,8 @@ async def test_open_creates_folder_wal_and_newest_schema(tmp_path):
         await db.articles.count(1)
 
 
-async def test_postgres_open_migrates_and_readers_are_read_only(backend):
-    if backend.name != "postgresql":
-        pytest.skip("the PostgreSQL side of the test above")
+async def test_postgres_open_migrates_and_readers_are_read_only(postgres_backend):
+    backend = postgres_backend
     import asyncpg
 
     db = await open_database(backend.target())

@@ -205,9 +205,8 @@ async def test_a_failing_step_leaves_the_file_at_the_previous_version(tmp_path):
         assert raw.execute("SELECT count(*) FROM articles").fetchone()[0] == len(OLD_BRIEFS)
 
 
-async def test_a_failing_postgres_step_leaves_the_database_at_the_previous_version(backend):
-    if backend.name != "postgresql":
-        pytest.skip("the PostgreSQL side of the test above")
+async def test_a_failing_postgres_step_leaves_the_database_at_the_previous_version(postgres_backend):
+    backend = postgres_backend
     import asyncpg
 
     url = str(backend.target())
