@@ -18,6 +18,7 @@ Columns, per split:
 - null right: of found figures the article states unattributed, ours shows no claimant;
 - wrong claimant shown: of found figures ours shows with a claimant, the share whose claimant is not the
   gold one (any claimant on an unattributed figure is wrong);
+- statements found: gold statements paired with one of ours, over all gold statements;
 - statements right speaker: matched gold statements whose speaker agrees, over all gold statements;
 - wrong speaker shown: of matched statements, the share shown with another speaker.
 
@@ -285,14 +286,14 @@ def _row(label: str, split: str, t: HarmTally) -> tuple[str, ...]:
         label, f"{split} ({t.articles})", str(t.figures), _pct(t.found, t.figures),
         _pct(t.predicted_gold_value, t.predicted), _pct(t.category_ok, t.found),
         _pct(t.claimant_ok, t.attributed), _pct(t.null_ok, t.unattributed),
-        _pct(t.wrong_claimant, t.shown_with_claimant), str(t.statements), _pct(t.speaker_ok, t.statements),
+        _pct(t.wrong_claimant, t.shown_with_claimant), str(t.statements), _pct(t.matched, t.statements), _pct(t.speaker_ok, t.statements),
         _pct(t.wrong_speaker, t.matched),
     )  # fmt: skip
 
 
 HEADER = (
     "set", "split", "figures", "found", "precision", "category", "claimant", "null", "WRONG claimant shown",
-    "statements", "right speaker", "WRONG speaker shown",
+    "statements", "found", "right speaker", "WRONG speaker shown",
 )  # fmt: skip
 
 
@@ -344,9 +345,64 @@ def report(shared: Path) -> str:
     lines.append(
         "found: same numeric words (closest context); precision: extracted figures whose value is a gold "
         "value; category/claimant/null: of found; WRONG claimant: of found figures shown with a claimant, "
-        "not the gold's; right speaker: of all gold statements (one-to-one at word Jaccard >= 0.3); "
+        "not the gold's; statements found (one-to-one at word Jaccard >= 0.3) and right speaker: of all gold statements; "
         "WRONG speaker: of matched statements"
     )
     lines += notes
     lines.append(f"({time.perf_counter() - started:.1f} s)")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------- tune errors
+
+
+def tune_errors(shared: Path) -> str:
+    """Every miss and every harm on the real TUNE split, article by article, for rule work. The test split
+    is never listed: it is scored, not read."""
+    from summarize.parse import load_nlp
+
+    real = load_real(shared)
+    if isinstance(real, str):
+        return real
+    nlp = load_nlp()
+    lines = []
+    for article in (a for a in real if a.split == "tune"):
+        extracted = run_extractors(article.text, nlp)
+        out = []
+        for g in article.figures:
+            match = best_figure(extracted.figures, g)
+            names = _claimants(g)
+            if match is None:
+                out.append(f"  figure missed: {g['value']!r} ({g['counts']})")
+                continue
+            if match.category != g["category"]:
+                out.append(f"  category: {g['value']!r} gold {g['category']}, ours {match.category}")
+            if not any(same_claimant(match.claimed_by, n) for n in names) and (names or match.claimed_by):
+                out.append(
+                    f"  claimant: {g['value']!r} gold {names[0] if names else None!r}, ours {match.claimed_by!r}"
+                )
+        gold = []
+        for s in article.statements:
+            at = place(article.text, s.start, s.end, extracted.text)
+            gold.append(Item((at,) if at else ((0, 0),), s.speaker, kind=s.kind))
+        pred = predicted_statements(extracted.attributions)
+        matched = dict(_match(_Words(extracted.text), gold, pred, THRESHOLDS[0]))
+        for gi, s in enumerate(article.statements):
+            if gi not in matched:
+                out.append(f"  statement missed: {s.speaker!r}: {s.anchor} ...")
+            elif not same_speaker(pred[matched[gi]].speaker, s.speaker):
+                out.append(
+                    f"  speaker: {s.anchor} ... gold {s.speaker!r}, ours {pred[matched[gi]].speaker!r}"
+                )
+        lines += [f"{article.name} ({article.kind})", *(out or ["  no errors"])]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m evaluation.gold_real")
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--tune-errors", action="store_true", help="list misses and harms on the tune split")
+    args = parser.parse_args()
+    print(tune_errors(args.shared) if args.tune_errors else report(args.shared))
