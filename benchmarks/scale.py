@@ -176,11 +176,6 @@ def report(shared: Path) -> str:
         return figures
 
     storage = asyncio.run(storage_side_by_side())
-    texts = [a.text for a in articles][:QUEUE_BATCH]
-    texts += texts[: QUEUE_BATCH - len(texts)]
-    queue_url = redis_url.rsplit("/", 1)[0] + "/9"
-    rates = _queue_figures(queue_url, texts)
-    one, two = statistics.median(rates[1]), statistics.median(rates[2])
     lines = [
         f"[scale] {ARTICLES:,} briefs stored in one chat ({len(briefs)} distinct real articles), then "
         f"{len(questions)} /ask questions; same data, same run",
@@ -188,6 +183,17 @@ def report(shared: Path) -> str:
         f"  {'inserts/s (one task, sequential)':34}{storage['SQLite'][0]:>12,.0f}{storage['PostgreSQL'][0]:>14,.0f}",
         f"  {'median insert (ms)':34}{storage['SQLite'][1]:>12.2f}{storage['PostgreSQL'][1]:>14.2f}",
         f"  {'median /ask at 10,000 articles (ms)':34}{storage['SQLite'][2]:>12.1f}{storage['PostgreSQL'][2]:>14.1f}",
+    ]
+    return "\n".join([*lines, queue_report(redis_url, [a.text for a in articles])])
+
+
+def queue_report(redis_url: str, texts: list[str]) -> str:
+    """briefs/s with 1 and with 2 workers on the same batch (the second half of this section)."""
+    texts = (texts * QUEUE_BATCH)[:QUEUE_BATCH]
+    queue_url = redis_url.rsplit("/", 1)[0] + "/9"
+    rates = _queue_figures(queue_url, texts)
+    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    lines = [
         f"[scale] briefs/s through the arq queue, {QUEUE_BATCH} real articles sent at once, "
         f"median of {QUEUE_ROUNDS} rounds ({os.cpu_count()} cores)",
         f"  1 worker   {one:6.2f} briefs/s   (rounds: {', '.join(f'{r:.2f}' for r in rates[1])})",
@@ -195,3 +201,16 @@ def report(shared: Path) -> str:
         f"  speed-up   {two / one:6.2f} x      (goal >= 1.7 x on 2 cores)",
     ]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    # `python -m benchmarks.scale queue [SHARED]`: only the queue half (briefs/s with 1 and 2 workers).
+    from evaluation.ask import QUESTIONS, load_articles
+
+    shared = Path(sys.argv[2] if len(sys.argv) > 2 else "../shared")
+    spec = __import__("json").loads(QUESTIONS.read_text(encoding="utf-8"))
+    found = load_articles(shared, spec["articles"])
+    redis = _services().get("CONFLICTBRIEF_TEST_REDIS_URL")
+    if isinstance(found, str) or not redis:
+        sys.exit(f"[scale] skipped: {found if isinstance(found, str) else 'Redis is not running'}")
+    print(queue_report(redis, [a.text for a in found]))
