@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run console test test-backends eval bench lint fmt clean
+.PHONY: install run console test test-backends fuzz eval bench lint fmt clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 # The same suite with PostgreSQL and Redis started on loopback first (what .ci/run does).
 test-backends: $(STAMP)
 	eval "$$(bash .ci/services)" && $(PY) -m pytest -q
+
+# The fuzz suite with a larger budget (FUZZ_UPDATES updates through the real Application; make test runs 2,000).
+FUZZ_UPDATES ?= 20000
+fuzz: $(STAMP)
+	FUZZ_UPDATES=$(FUZZ_UPDATES) $(PY) -m pytest -q -s tests/test_fuzz_bot.py --timeout=3600
 
 eval: $(STAMP)
 	$(PY) -m evaluation --shared $(SHARED)

@@ -97,7 +97,7 @@ async def _polling(articles: list[tuple[str, str]], folder: Path) -> list[str]:
         async with open_database(folder / "poll.sqlite3") as db:
             for n in range(FEEDS):
                 await db.feeds.subscribe(1 + n // 20, f"http://127.0.0.{1 + n % HOSTS}:{port}/feed{n}.xml")
-            limits = FetchLimits(timeout_s=30, allow_private=True)
+            limits = FetchLimits(timeout_s=30, allow_loopback=True)
             async with make_client(limits, max_connections=40) as client:
                 clock = [NOW]
                 poller = Poller(

@@ -18,8 +18,9 @@ from collections.abc import AsyncIterator, Iterable
 from types import ModuleType
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder
 
+from bot.delivery import RetryingRateLimiter
 from bot.nlp_pool import NlpPool
 from bot.ordering import PerChatUpdateProcessor
 from bot.services import SERVICES_KEY, CommandSpec, Services
@@ -82,7 +83,7 @@ def build_application(
         .post_shutdown(stop_services)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(RetryingRateLimiter())  # AIORateLimiter, retrying 429/5xx
     if settings.base_url:
         builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url or "")
     application = builder.build()

@@ -19,7 +19,9 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.fit import unlink_long
 from storage import Database
+from storage.digests import DigestClaim
 from storage.feed_queries import FeedQueries
 from summarize.model import Brief, Figure
 
@@ -35,6 +37,7 @@ TITLE_MIN_SHARED = 3  # content words two titles must share to be one story
 TITLE_OVERLAP = 0.6  # ... as a share of the shorter title's content words
 LEAD_JACCARD = 0.5  # lead sentences this similar are the same story
 DEFAULT_WINDOW = timedelta(hours=24)  # a chat's first digest looks back this far
+SKIPPED_NOTE = "(One story could not be shown here; it is in /history.)"
 
 # Categories in the order a reader of war news needs them; "time" figures (durations) are never key figures.
 _CATEGORY_RANK = {
@@ -361,6 +364,14 @@ def render_story(number: int, story: Story) -> str:
     return "\n".join(lines)
 
 
+def _story_or_note(number: int, story: Story) -> str:
+    try:
+        return render_story(number, story)
+    except Exception:  # one broken item must never block the chat's digest
+        log.exception("digest story %d (articles %s) could not be rendered", number, story.article_ids)
+        return SKIPPED_NOTE
+
+
 def render_digest(digest: Digest, *, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The digest as Telegram HTML messages, each at most `limit` characters (raw HTML, so the text a
     person sees is shorter still), split between stories, never inside one."""
@@ -374,7 +385,7 @@ def render_digest(digest: Digest, *, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -
         f"{_count(digest.articles, 'article')}."
     )
     blocks = [header]
-    blocks += [render_story(i, story) for i, story in enumerate(digest.stories, start=1)]
+    blocks += [_story_or_note(i, story) for i, story in enumerate(digest.stories, start=1)]
     if digest.more:
         blocks.append(f"… and {digest.more} more (see /history).")
     if digest.figures:
@@ -385,12 +396,17 @@ def render_digest(digest: Digest, *, tz: ZoneInfo, limit: int = MESSAGE_LIMIT) -
 
 
 def pack_blocks(blocks: Sequence[str], *, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Join blocks with blank lines into as few messages as fit `limit` each."""
+    """Join blocks with blank lines into as few messages as fit `limit` each. Never raises: a block too
+    long for one message (a feed item's link of thousands of characters) loses its long links; if that is
+    not enough it is left out with a note, so one bad item never blocks the whole digest."""
     messages: list[str] = []
     current = ""
     for block in blocks:
         if len(block) > limit:
-            raise ValueError(f"a digest block of {len(block)} characters does not fit one message")
+            block = unlink_long(block)
+        if len(block) > limit:
+            log.warning("a digest block of %d characters was left out", len(block))
+            block = SKIPPED_NOTE
         candidate = f"{current}\n\n{block}" if current else block
         if len(candidate) <= limit:
             current = candidate
@@ -416,6 +432,7 @@ SendMessage = Callable[[int, str], Awaitable[int]]
 @dataclass(frozen=True)
 class DigestOutcome:
     status: str  # "sent" | "already" (the day has its digest) | "failed" (nothing sent, claim released)
+    # | "partial" (some messages sent; the claim stays and is resumed)
     local_date: date
     message_ids: tuple[int, ...] = ()
     digest: Digest | None = None
@@ -442,38 +459,81 @@ async def collect_digest(
 
 
 async def send_digest(
-    db: Database, send: SendMessage, chat_id: int, *, now: datetime, tz: ZoneInfo, scheduled: bool
+    db: Database,
+    send: SendMessage,
+    chat_id: int,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    scheduled: bool,
+    owner: str = "",
 ) -> DigestOutcome:
     """Build and send the chat's digest.
 
-    Scheduled digests are idempotent per local day: the day is claimed in storage first (a second call,
-    a second process or a restart finds the claim and sends nothing), then the messages go out, then their
-    ids are recorded. A failure before the first message releases the claim so a later check retries; a
-    crash after it leaves the claim, so the digest is never sent twice. `/digest now` (scheduled=False)
-    sends a digest on demand without touching the schedule.
+    Scheduled digests are delivered at least once per local day, and sent once unless the process dies
+    between Telegram accepting a message and its id being recorded. The digest is rendered first and
+    claimed in storage with its messages (a second call, a second check or another process finds the
+    claim and sends nothing); each message's id is recorded as soon as Telegram returns it; then the day
+    is marked sent. A run that dies midway leaves the claim, and `resume_digest` (at the next start, or
+    the next due-check) sends the messages not yet recorded. A refused first message releases the claim
+    so a later check retries. `/digest now` (scheduled=False) sends on demand and records nothing.
     """
     day = local_day(now, tz)
-    queries = FeedQueries(db)
     since = await db.digests.last_sent_at(chat_id) or now - DEFAULT_WINDOW
-    if scheduled and not await queries.claim_digest(chat_id, day, at=now):
+    if scheduled and await db.digests.has(chat_id, day):
         return DigestOutcome("already", day)
     digest = await collect_digest(db, chat_id, now=now, since=since)
-    sent: list[int] = []
-    try:
-        for message in render_digest(digest, tz=tz):
-            sent.append(await send(chat_id, message))
-    except Exception:
-        if scheduled and not sent:
-            await queries.release_digest(chat_id, day)
-        elif scheduled:
-            await queries.mark_digest_sent(chat_id, day, sent, sent_at=now)
-        log.exception("digest for chat %s (%s) failed after %d message(s)", chat_id, day, len(sent))
-        if not sent:
-            return DigestOutcome("failed", day, (), digest)
+    messages = render_digest(digest, tz=tz)
+    if not scheduled:
+        sent = [await send(chat_id, message) for message in messages]
         return DigestOutcome("sent", day, tuple(sent), digest)
-    if scheduled:
-        await queries.mark_digest_sent(chat_id, day, sent, sent_at=now)
-    return DigestOutcome("sent", day, tuple(sent), digest)
+    if not await db.digests.claim(chat_id, day, at=now, owner=owner, messages=messages):
+        return DigestOutcome("already", day)
+    outcome = await deliver_claimed(db, send, chat_id, day, messages, (), now=now)
+    return DigestOutcome(outcome.status, day, outcome.message_ids, digest)
+
+
+async def deliver_claimed(
+    db: Database,
+    send: SendMessage,
+    chat_id: int,
+    day: date,
+    messages: Sequence[str],
+    delivered: Sequence[int],
+    *,
+    now: datetime,
+) -> DigestOutcome:
+    """Send the claimed digest's messages after the first `len(delivered)`, recording each id at once."""
+    sent = list(delivered)
+    try:
+        for message in messages[len(sent) :]:
+            message_id = await send(chat_id, message)
+            sent.append(message_id)
+            await db.digests.record_message(chat_id, day, message_id)
+    except Exception:
+        log.exception("digest for chat %s (%s) stopped after %d message(s)", chat_id, day, len(sent))
+        if not sent:
+            await db.digests.release(chat_id, day)
+            return DigestOutcome("failed", day)
+        return DigestOutcome("partial", day, tuple(sent))  # the claim stays: resumed later
+    await db.digests.finish(chat_id, day, sent_at=now)
+    return DigestOutcome("sent", day, tuple(sent))
+
+
+async def resume_digest(
+    db: Database, send: SendMessage, claim: DigestClaim, *, owner: str, now: datetime, tz: ZoneInfo
+) -> DigestOutcome:
+    """Deliver what an unfinished claim has not delivered yet (a run died, or a send failed midway)."""
+    if not await db.digests.take_over(claim.chat_id, claim.local_date, owner=owner):
+        return DigestOutcome("already", claim.local_date)
+    messages = claim.messages
+    if messages is None:  # claimed before messages were stored: render its window now
+        since = claim.claimed_at - DEFAULT_WINDOW
+        digest = await collect_digest(db, claim.chat_id, now=claim.claimed_at, since=since)
+        messages = tuple(render_digest(digest, tz=tz))
+    return await deliver_claimed(
+        db, send, claim.chat_id, claim.local_date, messages, claim.message_ids, now=now
+    )
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

@@ -14,16 +14,18 @@ tell when the bot has answered. Call everything from the event loop the server r
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
 import math
 import mimetypes
+import random
 import re
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -78,6 +80,29 @@ class FloodLimits:
     per_chat: int | None = None
     overall: int | None = None
     period: float = 1.0
+
+
+SEND_METHODS = frozenset({"sendmessage", "editmessagetext", "senddocument"})
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Faults the server injects on purpose, each with its own probability, from a seeded generator:
+    what a bot meets from the real Bot API on a bad day. Counts of what was injected are kept in
+    `LocalBotApi.injected`."""
+
+    seed: int = 0
+    flood: float = 0.0  # sends answered 429 "Too Many Requests: retry after N"
+    retry_after_s: int = 1
+    server_error: float = 0.0  # sends answered 500 before doing anything
+    timeout_after_delivery: float = 0.0  # sends carried out, then answered only after `hang_s`
+    hang_s: float = 7.0  # longer than the client's read timeout
+    too_long: float = 0.0  # sends refused "message is too long", whatever their length
+    updates_outage: float = 0.0  # getUpdates answered 502 Bad Gateway
+
+
+CallHook = Callable[[str, "_Params"], Awaitable[None]]
+"""(method in lower case, params) -> None; may raise ApiError to refuse the call."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +219,7 @@ class _Callback:
     message_id: int
     answered: bool = False
     answer: JsonDict | None = None
+    created: float = field(default_factory=time.monotonic)
 
 
 class _Params:
@@ -336,6 +362,8 @@ class LocalBotApi:
         strict_ampersand: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
+        callback_expiry_s: float = 15.0,
+        faults: Faults | None = None,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -349,6 +377,16 @@ class LocalBotApi:
         }
         self.flood = _FloodControl(flood or FloodLimits())
         self.strict_ampersand = strict_ampersand
+        # Telegram refuses to answer a callback query some 15 s after the press ("query is too old").
+        self.callback_expiry_s = callback_expiry_s
+        self._admins: dict[int, set[int]] = {}  # chat id -> user ids that are administrators
+        self.faults = faults
+        self._fault_rng = random.Random(faults.seed if faults else 0)
+        self.injected: collections.Counter[str] = collections.Counter()
+        # Test hooks around every call: `before_call` runs before the method (it may raise ApiError),
+        # `after_call` after the method did its work and before the answer goes back.
+        self.before_call: CallHook | None = None
+        self.after_call: CallHook | None = None
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -390,6 +428,8 @@ class LocalBotApi:
             "answercallbackquery": self._answer_callback_query,
             "senddocument": self._send_document,
             "getfile": self._get_file,
+            "getchatmember": self._get_chat_member,
+            "getchatadministrators": self._get_chat_administrators,
             "close": self._harmless,
             "logout": self._harmless,
         }
@@ -448,7 +488,14 @@ class LocalBotApi:
             params = _Params(await self._read_params(request))
             if method in _FLOOD_METHODS:
                 self._check_flood(params)
+            if self.before_call is not None:
+                await self.before_call(method, params)
+            hang = self._inject(method)
             result = await handler(params)
+            if self.after_call is not None:
+                await self.after_call(method, params)
+            if hang:
+                await asyncio.sleep(hang)  # done, but the answer comes after the client gave up
         except ApiError as error:
             self._log_call(request.match_info["method"], params, error.status, error.description)
             return self._error_response(error)
@@ -458,6 +505,37 @@ class LocalBotApi:
                 self._activity()
         self._log_call(request.match_info["method"], params, 200, None)
         return web.json_response({"ok": True, "result": result})
+
+    def _inject(self, method: str) -> float:
+        """Raise the fault the plan draws for this call, or return how long to hang after doing it."""
+        plan = self.faults
+        if plan is None:
+            return 0.0
+        draw = self._fault_rng.random
+        if method == "getupdates":
+            if draw() < plan.updates_outage:
+                self.injected["getUpdates 502"] += 1
+                raise ApiError(502, "Bad Gateway")
+            return 0.0
+        if method not in SEND_METHODS:
+            return 0.0
+        if draw() < plan.flood:
+            self.injected["429"] += 1
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {plan.retry_after_s}",
+                {"retry_after": plan.retry_after_s},
+            )
+        if draw() < plan.server_error:
+            self.injected["500"] += 1
+            raise ApiError(500, "Internal Server Error")
+        if draw() < plan.too_long:
+            self.injected["message is too long"] += 1
+            raise _bad_request("message is too long")
+        if draw() < plan.timeout_after_delivery:
+            self.injected["timeout after delivery"] += 1
+            return plan.hang_s
+        return 0.0
 
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
         raw: dict[str, Any] = dict(request.query)
@@ -840,6 +918,44 @@ class LocalBotApi:
         }
         update_id = self._enqueue("callback_query", query)
         return Pushed(update_id, chat_id, message_id=message_id, callback_query_id=query_id)
+
+    async def push_forged_callback(
+        self, chat_id: int, message_id: int, data: str, *, user: JsonDict | None = None
+    ) -> Pushed:
+        """A press carrying ``data`` no button of the message has: what a modified client can send."""
+        stored = self._messages.get((chat_id, message_id))
+        if stored is None:
+            raise ValueError(f"no message {message_id} in chat {chat_id}")
+        chat = self._chats[chat_id]
+        query_id = f"forged-{next(self._callback_ids)}"
+        self._callbacks[query_id] = _Callback(chat_id, message_id)
+        query = {
+            "id": query_id,
+            "from": user or self._default_user(chat),
+            "message": self._public(stored.json),
+            "chat_instance": str(chat_id),
+            "data": data,
+        }
+        update_id = self._enqueue("callback_query", query)
+        return Pushed(update_id, chat_id, message_id=message_id, callback_query_id=query_id)
+
+    async def push_message(
+        self,
+        chat_id: int,
+        fields: JsonDict,
+        *,
+        kind: str = "message",
+        user: JsonDict | None = None,
+        chat_type: str | None = None,
+    ) -> Pushed:
+        """A user's message with any fields (`caption` + `photo`, `sticker`, ...) as `kind` ("message"
+        or "edited_message", which then also gets an `edit_date`)."""
+        chat = self._chat_for_push(chat_id, chat_type)
+        message = self._store_user_message(chat, user, fields)
+        if kind == "edited_message":
+            message["edit_date"] = message["date"]
+        update_id = self._enqueue(kind, message)
+        return Pushed(update_id, chat_id, message_id=message["message_id"])
 
     # -- shared pieces ------------------------------------------------------------------------------------
 
@@ -1244,7 +1360,8 @@ class LocalBotApi:
 
     async def _answer_callback_query(self, params: _Params) -> bool:
         query = self._callbacks.get(params.text("callback_query_id") or "")
-        if query is None or query.answered:
+        expired = query is not None and time.monotonic() - query.created > self.callback_expiry_s
+        if query is None or query.answered or expired:
             raise _bad_request("query is too old and response timeout expired or query ID is invalid")
         if len(params.text("text") or "") > MAX_CALLBACK_ANSWER_LENGTH:
             raise _bad_request("MESSAGE_TOO_LONG")
@@ -1256,6 +1373,38 @@ class LocalBotApi:
             "cache_time": params.integer("cache_time", 0),
         }
         return True
+
+    def set_admins(self, chat_id: int, user_ids: Iterable[int]) -> None:
+        """Who administers group `chat_id` (getChatMember answers "administrator" for them)."""
+        self._admins[chat_id] = set(user_ids)
+
+    def _member(self, chat: JsonDict, user_id: int) -> JsonDict:
+        status = "member"
+        if chat["type"] == "private":
+            status = "member" if user_id in (chat["id"], self.bot_user["id"]) else "left"
+        elif user_id in self._admins.get(chat["id"], set()):
+            status = "administrator"
+        user = {"id": user_id, "is_bot": user_id == self.bot_user["id"], "first_name": f"User {user_id}"}
+        member: JsonDict = {"status": status, "user": user}
+        if status == "administrator":
+            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True,
+                          can_delete_messages=True, can_manage_video_chats=False, can_restrict_members=True,
+                          can_promote_members=False, can_change_info=True, can_invite_users=True,
+                          can_post_stories=False, can_edit_stories=False, can_delete_stories=False)  # fmt: skip
+        elif status == "left":
+            member = {"status": "left", "user": user}
+        return member
+
+    async def _get_chat_member(self, params: _Params) -> JsonDict:
+        chat = self._chat(params)
+        user_id = params.integer("user_id")
+        if user_id is None:
+            raise _bad_request("user_id is empty")
+        return self._member(chat, user_id)
+
+    async def _get_chat_administrators(self, params: _Params) -> list[JsonDict]:
+        chat = self._chat(params)
+        return [self._member(chat, user_id) for user_id in sorted(self._admins.get(chat["id"], set()))]
 
     async def _get_file(self, params: _Params) -> JsonDict:
         stored = self._files.get(params.text("file_id") or "")

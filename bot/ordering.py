@@ -8,11 +8,15 @@ for each other while chat B's run alongside.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
 
 
 def chat_key(update: object) -> int | None:
@@ -21,11 +25,28 @@ def chat_key(update: object) -> int | None:
     return None
 
 
+BUSY_ANSWER = "Working on it: your earlier request in this chat comes first."
+
+
+async def answer_early(update: Update) -> None:
+    """A button pressed while its chat is busy is answered now, before it queues behind the chat's lock:
+    Telegram refuses answers some 15 s after the press, and the work before it may take longer. The
+    handler's own answer later fails quietly (bot.handlers.common.answer_query) and the action still runs."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.get_bot().answer_callback_query(query.id, BUSY_ANSWER)
+    except TelegramError as error:
+        log.info("early answer to callback query %s failed: %s", query.id, error)
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self._answering: set[asyncio.Task[None]] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
@@ -34,6 +55,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
+        if lock.locked():
+            # Answered alongside, not awaited here: the press keeps its place in the chat's queue, and
+            # no other update's bookkeeping can run between taking the lock and counting this user.
+            task = asyncio.create_task(answer_early(update))
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
         try:
             async with lock:  # asyncio.Lock wakes waiters first-in first-out
                 await coroutine

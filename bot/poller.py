@@ -10,7 +10,9 @@ them. Time comes from an injected clock, so tests decide what "now" is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -140,7 +142,20 @@ async def resolve_feed(
         page = await fetch(candidates[0], limits=limits, accept=FEED, client=client)
         if page.content_type in ("text/html", "application/xhtml+xml"):
             raise NotAFeed("The feed that page announces is a web page too. Send the feed's address.")
-    return ResolvedFeed(url=page.final_url, feed=parse_feed(page.body, url=page.final_url), page=page)
+    return ResolvedFeed(url=page.final_url, feed=read_feed(page), page=page)
+
+
+_XML_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""", re.IGNORECASE)
+
+
+def read_feed(page: FetchedPage) -> ParsedFeed:
+    """`parse_feed` on a fetched feed. feedparser raises on some declared charsets (`undefined`); then the
+    text the fetcher already decoded (its charset fallbacks never raise) is parsed as UTF-8 instead."""
+    try:
+        return parse_feed(page.body, url=page.final_url)
+    except (LookupError, UnicodeError):
+        text = _XML_DECLARED_ENCODING.sub(r'\1"utf-8"', page.text, count=1)
+        return parse_feed(text.encode("utf-8"), url=page.final_url)
 
 
 class Poller:
@@ -175,7 +190,7 @@ class Poller:
         """One pass over every followed feed that is due."""
         async with self._pass_lock:
             states = await self.db.feeds.polled_feeds()
-            results = await asyncio.gather(*(self.poll_feed(state) for state in states))
+            results = await asyncio.gather(*(self._poll_guarded(state) for state in states))
         report = PollReport(tuple(results))
         if results:
             log.info(
@@ -184,6 +199,18 @@ class Poller:
                 report.count("waiting"), report.new_items, report.stored,
             )  # fmt: skip
         return report
+
+    async def _poll_guarded(self, state: FeedState) -> FeedResult:
+        """`poll_feed`, but a failure anywhere in one feed (its items, storage) is that feed's error: it
+        never fails the pass for the other feeds."""
+        try:
+            return await self.poll_feed(state)
+        except Exception as error:
+            log.exception("polling %s failed", state.url)
+            message = describe_error(error)
+            with contextlib.suppress(Exception):  # the error row is best effort: the pass goes on
+                await self.db.feeds.record_error(state.id, checked_at=self.clock(), error=message)
+            return FeedResult(state.id, state.url, "error", error=message)
 
     async def poll_feed(self, state: FeedState) -> FeedResult:
         retry_at = next_attempt(state, self.config)
@@ -204,7 +231,7 @@ class Poller:
                 if page.content_type in ("text/html", "application/xhtml+xml"):
                     raise NotAFeed("The feed address now answers with a web page instead of a feed.")
                 # feedparser is pure Python and takes tens of ms on a big feed: keep it off the event loop
-                parsed = await asyncio.to_thread(parse_feed, page.body, url=page.final_url)
+                parsed = await asyncio.to_thread(read_feed, page)
             except Exception as error:  # every failure is kept for /feeds and backed off, never raised
                 if not isinstance(error, (FetchError, NotAFeed)):
                     log.exception("polling %s failed", state.url)
@@ -277,7 +304,11 @@ class Poller:
         if not chats:
             return 0
         async with self._briefing:
-            brief = await self.brief_entry(entry)
+            try:
+                brief = await self.brief_entry(entry)
+            except Exception:  # one odd item (page, charset, worker) never fails the feed or /subscribe
+                log.exception("feed item %s not briefed", entry.link or entry.guid)
+                brief = None
         if brief is None:
             return None
         stored = 0

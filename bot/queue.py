@@ -23,7 +23,15 @@ from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.jobs import Job
 
-from bot.nlp_pool import NlpCrashed, _brief_bytes, _brief_html, _brief_page, _brief_text, _Failed
+from bot.nlp_pool import (
+    NlpCrashed,
+    _brief_bytes,
+    _brief_html,
+    _brief_page,
+    _brief_text,
+    _Failed,
+    _too_long,
+)
 from summarize.errors import BriefError
 from summarize.fetch import FetchedPage
 from summarize.model import Brief
@@ -42,10 +50,6 @@ FUNCTIONS = {f.__name__: f for f in (_brief_text, _brief_html, _brief_bytes, _br
 
 class QueueUnavailable(BriefError):
     """The queue (Redis) could not be reached or no worker answered in time."""
-
-
-class NlpTooSlow(BriefError):
-    """A brief ran past the job timeout on a worker."""
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -92,9 +96,7 @@ class QueueNlp:
             result = await job.result(timeout=patience, poll_delay=RESULT_POLL_S)
         except TimeoutError:
             if time.monotonic() - started < patience:  # the worker gave up on it: the job's own timeout
-                raise NlpTooSlow(
-                    "That text took too long to analyse. Please send a shorter text or a link."
-                ) from None
+                raise _too_long("time", f"time limit of {self.job_timeout_s:g} seconds") from None
             raise QueueUnavailable(
                 "The analysis service is busy or down right now. Please try again in a few minutes."
             ) from None

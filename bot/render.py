@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.fit import fit_block
 from storage import ChatSettings, FigureRow, HistoryEntry, QuoteRow
 from summarize.figures import counted_phrase, short_place
 from summarize.model import Brief, Figure, Statement, SummarySentence
@@ -109,12 +110,13 @@ def block(prefix: str, plain: str, suffix: str = "", *, limit: int = MAX_MESSAGE
 
 
 def chunk(blocks: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
-    """Join blocks with newlines into as few messages as fit `limit`, never splitting a block."""
+    """Join blocks with newlines into as few messages as fit `limit`, never splitting a block.
+
+    A block longer than a message (a link of thousands of characters in its href and label) is shortened
+    by `bot.fit.fit_block` rather than refused: the answer must always go out."""
     chunks: list[str] = []
     current = ""
-    for item in blocks:
-        if len(item) > limit:
-            raise ValueError("a block longer than a message: build it with block()")
+    for item in (piece for whole in blocks for piece in fit_block(whole, limit)):
         candidate = f"{current}\n{item}" if current else item.lstrip("\n")
         if len(candidate) <= limit:
             current = candidate

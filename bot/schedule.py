@@ -12,6 +12,7 @@ Time is injectable: `services.extras[CLOCK]` is the clock every job and handler 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,7 +22,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes
 
-from bot.digest import DigestOutcome, SendMessage, send_digest
+from bot.digest import DigestOutcome, SendMessage, resume_digest, send_digest
 from bot.poller import PollConfig, Poller, PollReport, utc_now
 from bot.services import Services, services
 from storage import ChatSettings
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 CLOCK = "feeds.clock"  # services.extras: Callable[[], datetime] (aware); tests put their clock here
 POLLER = "feeds.poller"
 NOT_BEFORE = "feeds.digest_not_before"  # chat id -> instant its digest settings last changed
+OWNER = "feeds.run_id"  # this run's name on the digests it claims (a claim of a dead run is resumed)
+IN_FLIGHT = "feeds.digests_in_flight"  # (chat id, local date) this run is delivering at the moment
 POLL_INTERVAL = timedelta(minutes=15)
 DUE_CHECK_INTERVAL = timedelta(minutes=1)
 POLL_JOB = "feeds-poll"
@@ -104,19 +107,45 @@ def telegram_sender(application: Application) -> SendMessage:
 
 
 async def send_due_digests(application: Application) -> list[DigestOutcome]:
-    """One due-check: send every digest that is due now (each at most once per chat and local day)."""
+    """One due-check: first finish every digest a dead run (or a failed send) left claimed, then send
+    every digest that is due now (each claimed once per chat and local day, delivered at least once)."""
     svc = install(application)
     now = clock_of(svc)()
+    owner = svc.extras[OWNER]
+    busy: set[tuple[int, object]] = svc.extras.setdefault(IN_FLIGHT, set())
+    sender = telegram_sender(application)
     outcomes = []
+    for claim in await svc.db.digests.unfinished():
+        key = (claim.chat_id, claim.local_date)
+        if key in busy:  # this run is delivering it right now
+            continue
+        chat = await svc.db.chats.get(claim.chat_id)
+        busy.add(key)
+        try:
+            outcome = await resume_digest(
+                svc.db, sender, claim, owner=owner, now=now, tz=ZoneInfo(chat.timezone if chat else "UTC")
+            )
+        finally:
+            busy.discard(key)
+        log.info("digest for chat %s (%s) resumed: %s", claim.chat_id, claim.local_date, outcome.status)
+        outcomes.append(outcome)
     for item in await due_digests(svc, now):
-        outcome = await send_digest(
-            svc.db,
-            telegram_sender(application),
-            item.chat.chat_id,
-            now=now,
-            tz=ZoneInfo(item.chat.timezone),
-            scheduled=True,
-        )
+        key = (item.chat.chat_id, item.local_date)
+        if key in busy:
+            continue
+        busy.add(key)
+        try:
+            outcome = await send_digest(
+                svc.db,
+                sender,
+                item.chat.chat_id,
+                now=now,
+                tz=ZoneInfo(item.chat.timezone),
+                scheduled=True,
+                owner=owner,
+            )
+        finally:
+            busy.discard(key)
         log.info("digest for chat %s (%s): %s", item.chat.chat_id, item.local_date, outcome.status)
         outcomes.append(outcome)
     return outcomes
@@ -162,6 +191,7 @@ def install(application: Application) -> Services:
     from bot.handlers.chat_settings import SETTINGS_CHANGED
 
     svc = services(application)
+    svc.extras.setdefault(OWNER, uuid.uuid4().hex)
     if CLOCK in application.bot_data:
         svc.extras.setdefault(CLOCK, application.bot_data[CLOCK])
 

@@ -71,7 +71,7 @@ class Settings:
     database_path: Path = DEFAULT_DATABASE  # DATABASE_PATH
     spacy_model: str | None = None  # SPACY_MODEL; None: summarize.parse.model_name() decides
     nlp_workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # NLP_WORKERS
-    fetch: FetchLimits = FetchLimits()  # FETCH_TIMEOUT_S, FETCH_MAX_BYTES, FETCH_ALLOW_PRIVATE
+    fetch: FetchLimits = FetchLimits()  # FETCH_TIMEOUT_S, FETCH_MAX_BYTES, FETCH_ALLOW_LOOPBACK
     base_url: str | None = None  # TELEGRAM_BASE_URL, e.g. http://127.0.0.1:8081/bot (PTB appends the token)
     default_timezone: str = "Europe/Kyiv"  # DEFAULT_TIMEZONE
     log_level: str = "INFO"  # LOG_LEVEL

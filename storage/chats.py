@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from storage.clock import from_db, to_db, utc_now
 from storage.db import Connection, Connections
@@ -31,10 +32,19 @@ def check_chat_id(chat_id: int) -> int:
     return chat_id
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def check_timezone(name: str) -> str:
+    # ZoneInfo opens `name` as a path under the tz database: a folder ("Europe", "America/Argentina")
+    # raises IsADirectoryError and a 300-character name OSError. Only names the database lists are zones.
+    if not isinstance(name, str) or name not in _known_zones():
+        raise ValueError(f"unknown timezone {str(name)[:64]!r}: use an IANA name such as 'Europe/Kyiv'")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as error:
         raise ValueError(f"unknown timezone {name!r}: use an IANA name such as 'Europe/Kyiv'") from error
     return name
 

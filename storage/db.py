@@ -147,6 +147,39 @@ class Connections:
         async with self._write_lock:
             await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    async def scrub_log(self, *, deadline_s: float = 60.0, attempt_ms: int = 200) -> bool:
+        """Checkpoint and truncate the write-ahead log until it is empty; True once it is.
+
+        A read transaction still open elsewhere (another chat's read) keeps the checkpoint from
+        truncating, and SQLite then only reports it (`busy` = 1) while the old frames, deleted text
+        included, stay in the -wal file. So the result is checked and the attempt repeated with backoff,
+        each attempt waiting at most `attempt_ms` for readers so writers are never held for long."""
+        self._check_open()
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + deadline_s
+        pause = 0.05
+        while True:
+            async with self._write_lock:
+                await self._writer.execute(f"PRAGMA busy_timeout = {attempt_ms}")
+                try:
+                    row = await (await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")).fetchone()
+                finally:
+                    await self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            busy = row is None or int(row[0]) != 0
+            if not busy and self.log_size() == 0:
+                return True
+            if loop.time() + pause > give_up:
+                return False
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+    def log_size(self) -> int:
+        wal = self.path.with_name(self.path.name + "-wal")
+        try:
+            return wal.stat().st_size
+        except FileNotFoundError:
+            return 0
+
     async def close(self) -> None:
         if self._closed:
             return

@@ -243,7 +243,22 @@ STEP_3_FEEDS_DIGESTS = Step(
     ),
 )
 
-STEPS: tuple[Step, ...] = (STEP_1_CORE, STEP_2_SEARCH, STEP_3_FEEDS_DIGESTS)
+STEP_4_DIGEST_DELIVERY = Step(
+    4,
+    "digests delivered at least once: claim state, the rendered messages, the claiming run",
+    (
+        # 'claimed': the messages are rendered and going out (message_ids lists those known delivered);
+        # 'sent': all delivered. A claim left by a run that died is resumed, never dropped.
+        "ALTER TABLE digests ADD COLUMN state TEXT NOT NULL DEFAULT 'sent' CHECK (state IN ('claimed', 'sent'))",
+        "ALTER TABLE digests ADD COLUMN messages TEXT",  # JSON list of the digest's HTML messages
+        "ALTER TABLE digests ADD COLUMN owner TEXT",  # the run (process) that claimed it
+        # A claim with no message ids was left by a crash before this step: it was never sent.
+        "UPDATE digests SET state = 'claimed' WHERE message_ids = '[]'",
+        "CREATE INDEX digests_claimed ON digests (state) WHERE state = 'claimed'",
+    ),
+)
+
+STEPS: tuple[Step, ...] = (STEP_1_CORE, STEP_2_SEARCH, STEP_3_FEEDS_DIGESTS, STEP_4_DIGEST_DELIVERY)
 LATEST = STEPS[-1].version
 
 

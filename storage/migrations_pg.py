@@ -215,7 +215,21 @@ STEP_3_FEEDS_DIGESTS = (
     """,
 )
 
-STEPS: dict[int, tuple[str, ...]] = {1: STEP_1_CORE, 2: STEP_2_SEARCH, 3: STEP_3_FEEDS_DIGESTS}
+# Step 4's SQL (digest delivery state) is the same in both dialects.
+STEP_4_DIGEST_DELIVERY = (
+    "ALTER TABLE digests ADD COLUMN state TEXT NOT NULL DEFAULT 'sent' CHECK (state IN ('claimed', 'sent'))",
+    "ALTER TABLE digests ADD COLUMN messages TEXT",
+    "ALTER TABLE digests ADD COLUMN owner TEXT",
+    "UPDATE digests SET state = 'claimed' WHERE message_ids = '[]'",
+    "CREATE INDEX digests_claimed ON digests (state) WHERE state = 'claimed'",
+)
+
+STEPS: dict[int, tuple[str, ...]] = {
+    1: STEP_1_CORE,
+    2: STEP_2_SEARCH,
+    3: STEP_3_FEEDS_DIGESTS,
+    4: STEP_4_DIGEST_DELIVERY,
+}
 
 _VERSION_TABLE = (
     "CREATE TABLE IF NOT EXISTS conflictbrief_schema (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),"

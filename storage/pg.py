@@ -200,6 +200,15 @@ class PgConnections:
         """SQLite folds its log here; PostgreSQL's own checkpoints and autovacuum do that work."""
         self._check_open()
 
+    async def scrub_log(self, *, deadline_s: float = 60.0, attempt_ms: int = 200) -> bool:
+        """SQLite truncates its write-ahead log after a chat is deleted; PostgreSQL recycles its WAL
+        segments itself, so there is nothing to wait for here."""
+        self._check_open()
+        return True
+
+    def log_size(self) -> int:
+        return 0
+
     async def close(self) -> None:
         if self._closed:
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from storage.chats import check_chat_id, select_chat
@@ -11,6 +12,7 @@ from storage.db import Connections
 from storage.feeds import drop_orphan_feeds
 from storage.records import DeletedChat
 
+log = logging.getLogger(__name__)
 EXPORT_FORMAT = "conflictbrief.chat-export/1"
 
 
@@ -51,10 +53,11 @@ class Privacy:
             await drop_orphan_feeds(conn)
         # Merge the full-text index so the deleted words leave its segments, then fold the log into the
         # file; both are best-effort housekeeping and never undo the committed delete.
-        if self._conns.dialect == "sqlite":
+        if self._conns.dialect == "sqlite":  # PostgreSQL's index entries went with their rows
             async with self._conns.writing() as conn:
                 await conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
-        await self._conns.checkpoint()
+        if not await self._conns.scrub_log():
+            log.error("chat deleted, but the write-ahead log could not be truncated: a read stayed open")
         return DeletedChat(chat_id, existed, articles=counts[0], subscriptions=counts[1], digests=counts[2])
 
     async def export_chat(self, chat_id: int) -> dict[str, Any]:

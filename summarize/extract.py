@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
+from trafilatura.deduplication import LRUCache
+from trafilatura.settings import LRU_SIZE
 
 from summarize.errors import NoArticleFound
 
@@ -52,7 +54,10 @@ def extract_article(html: str | bytes, *, url: str | None = None) -> ExtractedAr
             include_comments=False,
             include_tables=False,
             include_images=False,
-            deduplicate=True,
+            # A cache of this call only: repeated paragraphs inside one page are still dropped, but no
+            # article is judged against the pages read before it (trafilatura's default cache is global,
+            # so one chat's reading would change what the next chat gets).
+            deduplicate=LRUCache(maxsize=LRU_SIZE),
         )
     except Exception as error:  # trafilatura raises assorted lxml errors on mangled markup
         raise NoArticleFound(

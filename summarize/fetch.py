@@ -13,8 +13,8 @@ import codecs
 import ipaddress
 import logging
 import re
-import socket
 import ssl
+import zlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +33,8 @@ from summarize.errors import (
     UnsafeUrl,
     UnsupportedContent,
 )
-from summarize.guard import MSG_INVALID, MSG_PRIVATE, IPAddress, Target, block_reason, check_url
+from summarize.guard import MSG_INVALID, MSG_PRIVATE, IPAddress, Target, address_reason, check_url
+from summarize.resolve import shared_resolver
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 """(host, port) -> addresses as strings, in the resolver's order. Raise OSError when the name is unknown."""
 
 AddressPolicy = Callable[[IPAddress, bool], "str | None"]
-"""(address, allow_private) -> why it is refused, or None to allow it."""
+"""(address, allow_loopback) -> why it is refused, or None to allow it."""
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,13 @@ class FetchedPage:
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
-    """The OS resolver (getaddrinfo in the loop's thread pool), answers de-duplicated in order."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+    """The OS resolver in the fetcher's own thread pool (never the loop's default executor, which PTB and
+    `asyncio.to_thread` share), answers de-duplicated in order. See summarize/resolve.py."""
+    return await shared_resolver()(host, port)
 
 
-def default_policy(ip: IPAddress, allow_private: bool) -> str | None:
-    return None if allow_private else block_reason(ip)
+def default_policy(ip: IPAddress, allow_loopback: bool) -> str | None:
+    return address_reason(ip, allow_loopback=allow_loopback)
 
 
 class PinnedBackend(httpcore.AsyncNetworkBackend):
@@ -116,12 +117,14 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
     def __init__(
         self,
         *,
-        allow_private: bool,
+        allow_loopback: bool,
         resolver: Resolver = system_resolver,
         policy: AddressPolicy = default_policy,
         inner: httpcore.AsyncNetworkBackend | None = None,
+        dns_timeout_s: float | None = None,
     ) -> None:
-        self._allow_private = allow_private
+        self._allow_loopback = allow_loopback
+        self._dns_timeout_s = dns_timeout_s
         self._resolver = resolver
         self._policy = policy
         self._inner = inner or httpcore.AnyIOBackend()
@@ -156,8 +159,9 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         if literal is not None:
             addresses = [literal]
         else:
+            deadlines = [t for t in (timeout, self._dns_timeout_s) if t is not None]
             try:
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout(min(deadlines) if deadlines else None):
                     answers = await self._resolver(host, port)
             except TimeoutError:
                 raise httpcore.ConnectTimeout(f"DNS lookup for {host} timed out") from None
@@ -167,7 +171,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             if not addresses:
                 raise Unreachable(_msg_not_found(host))
         refused = [
-            (ip, why) for ip in addresses if (why := self._policy(ip, self._allow_private)) is not None
+            (ip, why) for ip in addresses if (why := self._policy(ip, self._allow_loopback)) is not None
         ]
         if refused:
             log.info("refused %s: %s", host, ", ".join(f"{ip} ({why})" for ip, why in refused))
@@ -213,7 +217,7 @@ class GuardedClient(httpx.AsyncClient):
         self,
         limits: FetchLimits | None = None,
         *,
-        resolver: Resolver = system_resolver,
+        resolver: Resolver | None = None,
         policy: AddressPolicy = default_policy,
         network_backend: httpcore.AsyncNetworkBackend | None = None,
         verify: ssl.SSLContext | bool = True,
@@ -221,7 +225,11 @@ class GuardedClient(httpx.AsyncClient):
     ) -> None:
         self.limits = limits or FetchLimits.from_env()
         backend = PinnedBackend(
-            allow_private=self.limits.allow_private, resolver=resolver, policy=policy, inner=network_backend
+            allow_loopback=self.limits.allow_loopback,
+            resolver=resolver or shared_resolver(self.limits.dns_threads),
+            policy=policy,
+            inner=network_backend,
+            dns_timeout_s=self.limits.dns_timeout_s,
         )
         pool = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections // 2)
         super().__init__(
@@ -254,10 +262,10 @@ async def fetch(
     if client is not None and not isinstance(client, GuardedClient):
         raise TypeError("fetch() needs a client from make_client(); a plain httpx client does not pin DNS")
     limits = limits or (client.limits if isinstance(client, GuardedClient) else FetchLimits.from_env())
-    if client is not None and client.limits.allow_private and not limits.allow_private:
-        # Its pooled connections may lead to private addresses: a stricter call cannot undo that.
+    if client is not None and client.limits.allow_loopback and not limits.allow_loopback:
+        # Its pooled connections may lead to loopback addresses: a stricter call cannot undo that.
         raise ValueError(
-            "this client allows private addresses but the limits do not; use one client per policy"
+            "this client allows loopback addresses but the limits do not; use one client per policy"
         )
     own_client = client is None
     active = client if client is not None else GuardedClient(limits)
@@ -279,9 +287,9 @@ def fetch_sync(url: str, **kwargs: object) -> FetchedPage:
 async def _follow(
     client: httpx.AsyncClient, url: str, limits: FetchLimits, accept: Accept, extra: Mapping[str, str]
 ) -> FetchedPage:
-    target = check_url(url, allow_private=limits.allow_private)
+    target = check_url(url, allow_loopback=limits.allow_loopback)
     first = target
-    request_headers = httpx.Headers({"Accept": accept.header})
+    request_headers = httpx.Headers({"Accept": accept.header, "Accept-Encoding": ACCEPT_ENCODING})
     request_headers.update(extra)
     for hop in range(limits.max_redirects + 1):
         log.debug("fetch hop %d: %s", hop, target.url)
@@ -333,7 +341,7 @@ def _redirect_target(current: Target, response: httpx.Response, limits: FetchLim
     elif not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", location):
         location = urljoin(current.url, location)
     try:
-        return check_url(location, allow_private=limits.allow_private)
+        return check_url(location, allow_loopback=limits.allow_loopback)
     except UnsafeUrl as exc:
         if exc.message == MSG_PRIVATE:
             raise UnsafeUrl(_MSG_REDIRECT_PRIVATE) from None
@@ -383,15 +391,89 @@ async def _drain(response: httpx.Response, limit: int = 65_536) -> None:
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    """The decoded body, refusing it as soon as it grows past `max_bytes`."""
+    """The decoded body, refusing it as soon as the bytes on the wire or the decoded bytes pass
+    `max_bytes`. Decoding is ours, not httpx's: httpx inflates a whole network chunk in one call (a 64 kB
+    gzip chunk can be 64 MB), while `_Inflater` never produces more than the bytes still allowed."""
+    inflater = _inflater_for(response.headers.get_list("content-encoding", split_commas=True))
     chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ContentTooLarge(_msg_too_large(max_bytes), max_bytes)
-        chunks.append(chunk)
+    wire = size = 0
+    try:
+        async for raw in response.aiter_raw():
+            wire += len(raw)
+            chunk = inflater.feed(raw, max_bytes - size) if inflater is not None else raw
+            size += len(chunk)
+            if wire > max_bytes or size > max_bytes:
+                raise ContentTooLarge(_msg_too_large(max_bytes), max_bytes)
+            chunks.append(chunk)
+        if inflater is not None:
+            chunks.append(tail := inflater.finish())
+            if size + len(tail) > max_bytes:
+                raise ContentTooLarge(_msg_too_large(max_bytes), max_bytes)
+    except _Garbled:
+        host = response.request.url.host
+        raise Unreachable(
+            f"{host} sent a garbled answer. Try again later, or paste the article text."
+        ) from None
     return b"".join(chunks)
+
+
+# Content-Encoding values we decode: one layer, gzip or deflate (the only ones we ask for).
+ACCEPT_ENCODING = "gzip, deflate"
+_ZLIB_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+class _Inflater:
+    """Incremental gzip/deflate decoding that yields at most `room + 1` bytes per call, so the caller sees
+    an oversized body as soon as it passes the cap, whatever the compression ratio."""
+
+    def __init__(self, encoding: str) -> None:
+        self._encoding = encoding
+        self._zlib = zlib.decompressobj(_ZLIB_WBITS[encoding])
+        self._started = False
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        try:
+            out = self._zlib.decompress(data, room + 1)
+        except zlib.error:
+            if self._encoding != "deflate" or self._started:
+                raise _Garbled() from None
+            # Some servers send "deflate" as a raw stream without the zlib header, as browsers accept.
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            self._started = True
+            return self.feed(data, room)
+        self._started = True
+        # Output stopped at room + 1 bytes (more input waits in unconsumed_tail): over the cap already.
+        return out
+
+    def finish(self) -> bytes:
+        """What is left in zlib's buffer (little: `feed` consumed all input below the cap)."""
+        try:
+            return self._zlib.flush()
+        except zlib.error:
+            raise _Garbled() from None
+
+
+class _Garbled(Exception):
+    """The compressed body does not decode."""
+
+
+def _inflater_for(encodings: Sequence[str]) -> _Inflater | None:
+    """The decoder for a Content-Encoding header (already split on commas). One layer at most: a stacked
+    `gzip, gzip` multiplies ratios (7 kB on the wire, 4 GB decoded) and no real site needs it."""
+    layers = [e.strip().lower() for e in encodings if e.strip() and e.strip().lower() != "identity"]
+    if not layers:
+        return None
+    if len(layers) > 1:
+        raise UnsupportedContent(
+            f"That site sent the page compressed {len(layers)} times over ({', '.join(layers)}), which I "
+            "don't unpack. Send another link to the article, or paste its text."
+        )
+    if layers[0] not in _ZLIB_WBITS:
+        raise UnsupportedContent(
+            f"That site sent the page in a compression I don't read ({layers[0][:40]}). Send another link "
+            "to the article, or paste its text."
+        )
+    return _Inflater(layers[0])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -402,6 +484,7 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.
 # WHATWG Encoding: browsers read these labels as windows-1252, and so do real pages that declare them.
 _AS_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "cp819"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_NOT_DOCUMENT_CHARSETS = {"undefined", "utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape"}
 _PRESCAN_BYTES = 4096
 _CHARSET_PARAM = re.compile(r""";\s*charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 
@@ -418,7 +501,10 @@ def decode_body(body: bytes, media_type: str, header_charset: str | None) -> str
         declared = _codec(match.group(1).decode("ascii")) if match else None
         # A <meta> that says UTF-16 in an ASCII-compatible document is wrong by definition (WHATWG).
         encoding = "utf-8" if declared in ("utf-16", "utf-16-le", "utf-16-be") else declared
-    return body.decode(encoding or "utf-8", errors="replace")
+    try:
+        return body.decode(encoding or "utf-8", errors="replace")
+    except (LookupError, UnicodeError):  # a codec that still cannot decode documents: read as UTF-8
+        return body.decode("utf-8", errors="replace")
 
 
 def sniff_media_type(body: bytes) -> str:
@@ -453,9 +539,14 @@ def _codec(label: str | None) -> str | None:
     if label in _AS_WINDOWS_1252:
         return "cp1252"
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    # Python also names bytes-to-bytes and str-to-str codecs (base64, hex, zlib, rot13) and codecs that are
+    # no document charset (undefined always fails, utf-7 smuggles markup, idna/escapes are not for pages).
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_DOCUMENT_CHARSETS:
+        return None
+    return info.name
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -550,6 +641,6 @@ def _ip_or_none(text: str) -> IPAddress | None:
 
 def _host_of(url: str) -> str:
     try:
-        return check_url(url, allow_private=True).host
+        return check_url(url, allow_loopback=True).host
     except (InvalidUrl, UnsafeUrl):
         return "The site"

@@ -8,9 +8,11 @@ checked, so the HTTP client never re-interprets a spelling differently from the 
 
 from __future__ import annotations
 
+import csv
 import ipaddress
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote
 
 import idna
@@ -37,6 +39,54 @@ _LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
 _NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_SIXTOFOUR = ipaddress.IPv6Network("2002::/16")  # judged by the IPv4 address it carries
+
+SPECIAL_PURPOSE_FILE = Path(__file__).with_name("address_data") / "iana_special_purpose.csv"
+
+
+@dataclass(frozen=True)
+class SpecialBlock:
+    """One row of the IANA special-purpose address registries (see SPECIAL_PURPOSE_FILE)."""
+
+    registry: str
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network
+    name: str
+    rfc: str
+    globally_reachable: str  # "True", "False" or "N/A", as the registry says
+
+    @property
+    def refused(self) -> bool:
+        return self.globally_reachable != "True" and self.network != _SIXTOFOUR
+
+
+def load_special_blocks(path: Path = SPECIAL_PURPOSE_FILE) -> tuple[SpecialBlock, ...]:
+    """The registry rows in `path` (lines starting with # are its notes on source and date)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return tuple(
+            SpecialBlock(
+                registry=row["registry"],
+                network=ipaddress.ip_network(row["block"]),
+                name=row["name"],
+                rfc=row["rfc"],
+                globally_reachable=row["globally_reachable"],
+            )
+            for row in rows
+        )
+
+
+SPECIAL_BLOCKS = load_special_blocks()
+# Narrowest first, so a refusal names the most specific block.
+_REFUSED_BLOCKS = sorted((b for b in SPECIAL_BLOCKS if b.refused), key=lambda b: -b.network.prefixlen)
+
+
+def special_block(ip: IPAddress) -> SpecialBlock | None:
+    """The most specific refused registry block holding `ip`, or None. Python's `ipaddress` tables lag the
+    registries (3.11 calls 192.0.0.9 and 3fff::1 global), so the guard asks this data as well."""
+    for block in _REFUSED_BLOCKS:
+        if ip.version == block.network.version and ip in block.network:
+            return block
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,16 +130,41 @@ def block_reason(ip: IPAddress) -> str | None:
         return "reserved"
     if not ip.is_global:
         return "not public"
+    block = special_block(ip)
+    if block is not None:
+        return f"not globally reachable ({block.name}, {block.network})"
     return None
 
 
-def check_address(ip: IPAddress, *, allow_private: bool) -> None:
-    """Raise UnsafeUrl unless `ip` is public (or `allow_private`)."""
-    if not allow_private and block_reason(ip) is not None:
+_LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
+_LOOPBACK_V6 = ipaddress.IPv6Address("::1")
+
+
+def is_loopback_address(ip: IPAddress) -> bool:
+    """127.0.0.0/8 (also as ::ffff:127.x.y.z, the same socket address) or ::1; nothing else."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped in _LOOPBACK_V4
+        return ip == _LOOPBACK_V6
+    return ip in _LOOPBACK_V4
+
+
+def address_reason(ip: IPAddress, *, allow_loopback: bool) -> str | None:
+    """Why `ip` must not be fetched, or None. `allow_loopback` (tests only) lets loopback through and
+    nothing else: private, link-local, metadata, unspecified (0.0.0.0 reaches this host) stay refused."""
+    reason = block_reason(ip)
+    if reason is not None and allow_loopback and is_loopback_address(ip):
+        return None
+    return reason
+
+
+def check_address(ip: IPAddress, *, allow_loopback: bool) -> None:
+    """Raise UnsafeUrl unless `ip` is public (or loopback, with `allow_loopback`)."""
+    if address_reason(ip, allow_loopback=allow_loopback) is not None:
         raise UnsafeUrl(MSG_PRIVATE)
 
 
-def check_url(url: str, *, allow_private: bool) -> Target:
+def check_url(url: str, *, allow_loopback: bool) -> Target:
     """Parse and check a user-supplied URL; raise InvalidUrl or UnsafeUrl, else return its canonical Target."""
     scheme, rest = _split_scheme(url)
     rest = rest.replace("\\", "/").lstrip("/")  # http:\\host, http:/host and http:host all mean host
@@ -100,11 +175,10 @@ def check_url(url: str, *, allow_private: bool) -> Target:
     port = _parse_port(port_text, default=ALLOWED_SCHEMES[scheme])
     host, ip = parse_host(raw_host)
 
-    if not allow_private:
-        if ip is not None:
-            check_address(ip, allow_private=False)
-        elif host in _LOOPBACK_NAMES or host.endswith(".localhost"):
-            raise UnsafeUrl(MSG_PRIVATE)
+    if ip is not None:
+        check_address(ip, allow_loopback=allow_loopback)
+    elif not allow_loopback and (host in _LOOPBACK_NAMES or host.endswith(".localhost")):
+        raise UnsafeUrl(MSG_PRIVATE)
 
     tail = tail.split("#", 1)[0]
     if not tail.startswith("/"):

@@ -130,7 +130,7 @@ def bot_test_settings(tmp_path: Path, **changes: object) -> Settings:
         token=TOKEN,
         database_path=tmp_path / "bot.sqlite3",
         nlp_workers=TEST_WORKERS,
-        fetch=FetchLimits(timeout_s=5.0, allow_private=True),
+        fetch=FetchLimits(timeout_s=5.0, allow_loopback=True),
         default_timezone="Europe/Kyiv",
     )
     return base.with_changes(**changes)
@@ -142,12 +142,18 @@ async def make_harness(
     nlp: NlpPool,
     *,
     modules: Iterable[str] = HANDLER_MODULES,
+    rate_limiter: bool = True,
+    api: LocalBotApi | None = None,
     **changes: object,
 ) -> AsyncIterator[BotHarness]:
-    """A running bot on a fresh LocalBotApi with a fresh database (the NLP pool is shared and not closed)."""
-    async with LocalBotApi(token=TOKEN) as api:
+    """A running bot on a fresh LocalBotApi (or `api`, started by the caller) with a fresh database (the
+    NLP pool is shared and not closed). `rate_limiter=False` drops PTB's AIORateLimiter (1 message a
+    second per chat), for tests that push thousands of updates."""
+    async with contextlib.AsyncExitStack() as stack:
+        if api is None:
+            api = await stack.enter_async_context(LocalBotApi(token=TOKEN))
         settings = bot_test_settings(tmp_path, base_url=api.base_url, **changes)
-        application = build_application(settings, nlp=nlp, modules=modules)
+        application = build_application(settings, nlp=nlp, modules=modules, rate_limiter=rate_limiter)
         harness = BotHarness(api, application, settings)
 
         async def record(update: object, context: object) -> None:

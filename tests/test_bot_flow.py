@@ -409,7 +409,7 @@ async def test_unsafe_url_refused_when_private_addresses_are_off(
 
     url = article_server.add("/inside", article_html())
     async with make_harness(
-        tmp_path, bot_nlp_pool, fetch=FetchLimits(timeout_s=5.0, allow_private=False)
+        tmp_path, bot_nlp_pool, fetch=FetchLimits(timeout_s=5.0, allow_loopback=False)
     ) as h:
         for target in (url, "http://10.0.0.1/admin", "http://[::1]/"):
             [reply] = await h.send(CHAT, target)

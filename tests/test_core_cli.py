@@ -125,7 +125,7 @@ def article_server() -> Iterator[str]:
 
 
 def test_url_source_is_fetched_and_briefed(article_server: str) -> None:
-    result = run_cli("--json", f"{article_server}/talks", env={"FETCH_ALLOW_PRIVATE": "1"})
+    result = run_cli("--json", f"{article_server}/talks", env={"FETCH_ALLOW_LOOPBACK": "1"})
     assert result.returncode == 0, result.stderr.decode()
     brief = json.loads(result.stdout)
     assert brief["url"] == f"{article_server}/talks"
@@ -133,10 +133,10 @@ def test_url_source_is_fetched_and_briefed(article_server: str) -> None:
 
 
 def test_url_errors_exit_2(article_server: str) -> None:
-    missing = run_cli(f"{article_server}/missing", env={"FETCH_ALLOW_PRIVATE": "1"})
+    missing = run_cli(f"{article_server}/missing", env={"FETCH_ALLOW_LOOPBACK": "1"})
     assert missing.returncode == 2
     assert "404" in missing.stderr.decode()
-    unsafe = run_cli(f"{article_server}/talks", env={"FETCH_ALLOW_PRIVATE": "0"})
+    unsafe = run_cli(f"{article_server}/talks", env={"FETCH_ALLOW_LOOPBACK": "0"})
     assert unsafe.returncode == 2
     assert len(unsafe.stderr.decode().strip().splitlines()) == 1
     assert "private" in unsafe.stderr.decode().lower() or "local" in unsafe.stderr.decode().lower()
@@ -147,8 +147,8 @@ def test_brief_from_url_in_process(article_server: str, nlp) -> None:
     from summarize.errors import UnsafeUrl
     from summarize.pipeline import brief_from_url
 
-    brief = brief_from_url(f"{article_server}/talks", limits=FetchLimits(allow_private=True), nlp=nlp)
+    brief = brief_from_url(f"{article_server}/talks", limits=FetchLimits(allow_loopback=True), nlp=nlp)
     assert brief.url == f"{article_server}/talks"
     assert brief.title == "Ceasefire talks stall as both sides trade claims over front-line village"
     with pytest.raises(UnsafeUrl):
-        brief_from_url(f"{article_server}/talks", limits=FetchLimits(allow_private=False), nlp=nlp)
+        brief_from_url(f"{article_server}/talks", limits=FetchLimits(allow_loopback=False), nlp=nlp)

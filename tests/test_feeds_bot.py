@@ -335,7 +335,7 @@ async def test_console_subscribe_and_digest_now(tmp_path: Path, site: FeedSite) 
         "NLP_WORKERS": "1",
         "TELEGRAM_BOT_TOKEN": "",
         "LOG_LEVEL": "WARNING",
-        "FETCH_ALLOW_PRIVATE": "1",
+        "FETCH_ALLOW_LOOPBACK": "1",
     }
     script = f"/subscribe {site.url('/wire.xml')}\n---\n/subscribe {site.url('/')}\n---\n/digest now\n"
     process = await asyncio.create_subprocess_exec(

@@ -33,7 +33,7 @@ from tests.feeds_support import (
 from tests.test_fetch_support import LoopbackOnlyBackend
 
 T0 = datetime(2024, 3, 5, 6, 0, tzinfo=UTC)
-LIMITS = FetchLimits(timeout_s=0.5, max_bytes=400_000, allow_private=True)
+LIMITS = FetchLimits(timeout_s=0.5, max_bytes=400_000, allow_loopback=True)
 
 
 @pytest.fixture

@@ -36,9 +36,9 @@ from tests.test_fetch_support import (
     start_site,
 )
 
-# Loopback needs allow_private; every client below also refuses non-loopback connections outright.
-LIMITS = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_private=True)
-STRICT = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_private=False)
+# Loopback needs allow_loopback (the test switch); every client below also refuses non-loopback connects.
+LIMITS = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_loopback=True)
+STRICT = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_loopback=False)
 
 
 @pytest.fixture
@@ -275,7 +275,7 @@ async def test_plain_httpx_clients_are_rejected() -> None:
 
 
 async def test_slow_headers_time_out(site: Site, client: GuardedClient) -> None:
-    limits = FetchLimits(timeout_s=0.3, max_bytes=300_000, allow_private=True)
+    limits = FetchLimits(timeout_s=0.3, max_bytes=300_000, allow_loopback=True)
     started = time.monotonic()
     with pytest.raises(FetchTimeout) as info:
         await fetch(site.url("/slow-headers?s=1"), limits=limits, client=client)
@@ -289,7 +289,7 @@ async def test_slow_headers_time_out(site: Site, client: GuardedClient) -> None:
 
 async def test_overall_deadline_stops_a_dripping_body(site: Site, client: GuardedClient) -> None:
     """Chunks every 0.1 s never trip the read timeout; the overall deadline still ends the fetch."""
-    limits = FetchLimits(timeout_s=0.6, max_bytes=300_000, allow_private=True)
+    limits = FetchLimits(timeout_s=0.6, max_bytes=300_000, allow_loopback=True)
     started = time.monotonic()
     with pytest.raises(FetchTimeout):
         await fetch(site.url("/drip"), limits=limits, client=client)
@@ -403,25 +403,57 @@ async def test_credentials_do_not_follow_a_redirect_to_another_origin(
     assert "x-keep: yes" in page.text
 
 
-# --- the private-address switch -------------------------------------------------------------------------
+# --- the loopback-only test switch -------------------------------------------------------------------------
 
 
 async def test_loopback_is_refused_unless_allowed(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FETCH_ALLOW_PRIVATE", raising=False)
+    monkeypatch.delenv("FETCH_ALLOW_LOOPBACK", raising=False)
     with pytest.raises(UnsafeUrl) as info:
         await fetch(site.url("/article"))
     assert str(info.value) == MSG_PRIVATE
-    monkeypatch.setenv("FETCH_ALLOW_PRIVATE", "1")
+    monkeypatch.setenv("FETCH_ALLOW_LOOPBACK", "1")
     monkeypatch.setenv("FETCH_TIMEOUT_S", "2")
     page = await fetch(site.url("/article"))
     assert page.status == 200
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "http://[::ffff:169.254.169.254]/latest/meta-data/",
+        "http://2852039166/latest/meta-data/",  # 169.254.169.254 in decimal
+        "http://metadata.test/computeMetadata/v1/",  # a name answering 169.254.169.254
+        "http://[fd00:ec2::254]/latest/meta-data/",
+        "http://10.0.0.1/admin",
+        "http://192.168.1.1/",
+        "http://0.0.0.0:{port}/article",  # the unspecified address dials this host
+        "http://internal.test/",
+        "http://mixed.test:{port}/article",  # loopback and private answers: refused as a whole
+    ],
+)
+async def test_with_the_loopback_switch_on_a_redirect_to_metadata_is_refused(
+    site: Site, backend: LoopbackOnlyBackend, resolver: TableResolver, location: str
+) -> None:
+    """Issue 12 row 14: the switch tests use opens loopback and nothing else. A loopback page redirecting to
+    the cloud metadata address (or any private one) is refused by the guard before any connect; under
+    FETCH_ALLOW_PRIVATE this redirect was followed."""
+    limits = FetchLimits.from_env({"FETCH_ALLOW_LOOPBACK": "1", "FETCH_TIMEOUT_S": "2"})
+    assert limits.allow_loopback
+    to = quote(location.format(port=site.port))
+    async with make_client(limits, resolver=resolver, network_backend=backend) as switched_on:
+        with pytest.raises(UnsafeUrl) as info:
+            await fetch(site.url(f"/redirect?to={to}"), limits=limits, client=switched_on)
+    assert str(info.value).startswith("That link redirects to a private or local address")
+    assert [path for path, _ in site.hits] == [f"/redirect?to={to}"]
+    assert set(backend.connected) == {"127.0.0.1"}  # only the loopback page itself was ever dialled
 
 
 async def test_a_name_resolving_to_loopback_is_refused_at_connect_time(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`localhost` is refused by name; any other name is refused once its address is known."""
-    monkeypatch.delenv("FETCH_ALLOW_PRIVATE", raising=False)
+    monkeypatch.delenv("FETCH_ALLOW_LOOPBACK", raising=False)
     for name in ("localhost", "127.0.0.1.nip.test"):
         resolver = TableResolver({"127.0.0.1.nip.test": [["127.0.0.1"]]})
         async with make_client(STRICT, resolver=resolver, network_backend=LoopbackOnlyBackend()) as strict:

@@ -23,11 +23,11 @@ from summarize.fetch import PinnedBackend, fetch, make_client
 from summarize.guard import IPAddress
 from tests.test_fetch_support import ARTICLE_HTML, LoopbackOnlyBackend, Site, TableResolver, start_site
 
-STRICT = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_private=False)
+STRICT = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_loopback=False)
 GOOD = ipaddress.IPv4Address("127.0.0.1")
 
 
-def only_127_0_0_1(ip: IPAddress, allow_private: bool) -> str | None:
+def only_127_0_0_1(ip: IPAddress, allow_loopback: bool) -> str | None:
     """Test policy: 127.0.0.1 is "public", every other address is refused."""
     return None if ip == GOOD else "refused by test policy"
 
@@ -148,7 +148,7 @@ async def test_literal_addresses_skip_the_resolver(good_and_bad: tuple[Site, Sit
         STRICT, resolver=resolver, policy=only_127_0_0_1, network_backend=backend
     ) as client:
         # Permissive limits let the literal past the URL guard; the strict client's policy still judges it.
-        limits = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_private=True)
+        limits = FetchLimits(timeout_s=2.0, max_bytes=300_000, allow_loopback=True)
         page = await fetch(good.url("/plain"), limits=limits, client=client)
     assert page.status == 200
     assert resolver.calls == []
@@ -160,7 +160,7 @@ async def test_slow_dns_counts_against_the_deadline() -> None:
         await asyncio.sleep(5)
         return ["127.0.0.1"]
 
-    limits = FetchLimits(timeout_s=0.3, max_bytes=1000, allow_private=False)
+    limits = FetchLimits(timeout_s=0.3, max_bytes=1000, allow_loopback=False)
     async with make_client(limits, resolver=stuck, network_backend=LoopbackOnlyBackend()) as client:
         with pytest.raises(FetchTimeout):
             await fetch("http://slow-dns.test/", limits=limits, client=client)
@@ -168,7 +168,7 @@ async def test_slow_dns_counts_against_the_deadline() -> None:
 
 async def test_backend_reports_every_answer_it_checked() -> None:
     backend = PinnedBackend(
-        allow_private=False, resolver=TableResolver({"two.test": [["1.1.1.1", "2606:4700::1"]]})
+        allow_loopback=False, resolver=TableResolver({"two.test": [["1.1.1.1", "2606:4700::1"]]})
     )
     addresses = await backend.checked_addresses("two.test", 443)
     assert addresses == [ipaddress.ip_address("1.1.1.1"), ipaddress.ip_address("2606:4700::1")]

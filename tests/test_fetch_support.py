@@ -58,8 +58,8 @@ class LoopbackOnlyBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-def loopback_policy(ip: IPAddress, allow_private: bool) -> str | None:
-    """Production policy, except loopback counts as public: lets tests keep allow_private off."""
+def loopback_policy(ip: IPAddress, allow_loopback: bool) -> str | None:
+    """Production policy, except loopback counts as public: lets tests keep allow_loopback off."""
     return None if ip.is_loopback else block_reason(ip)
 
 

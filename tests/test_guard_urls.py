@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from summarize.config import FetchLimits
 from summarize.errors import FetchError, InvalidUrl, UnsafeUrl
-from summarize.guard import MSG_PRIVATE, block_reason, check_url, parse_ipv4
+from summarize.guard import MSG_PRIVATE, address_reason, block_reason, check_url, parse_ipv4
 
 LOOPBACK_SPELLINGS = [
     "http://127.0.0.1/",
@@ -142,15 +142,57 @@ INVALID = [
 @pytest.mark.parametrize("url", LOOPBACK_SPELLINGS + PRIVATE_SPELLINGS)
 def test_local_and_private_spellings_are_refused(url: str) -> None:
     with pytest.raises(UnsafeUrl) as info:
-        check_url(url, allow_private=False)
+        check_url(url, allow_loopback=False)
     assert str(info.value) == MSG_PRIVATE
 
 
-@pytest.mark.parametrize("url", LOOPBACK_SPELLINGS)
-def test_loopback_spellings_are_allowed_when_private_is_allowed(url: str) -> None:
-    target = check_url(url, allow_private=True)
+# Addresses that only carry 127.0.0.1 inside another range: not loopback, refused even by the test switch.
+WRAPPED_LOOPBACK = {"http://[::127.0.0.1]/", "http://[2002:7f00:1::]/", "http://[64:ff9b::127.0.0.1]/"}
+
+
+@pytest.mark.parametrize("url", [u for u in LOOPBACK_SPELLINGS if u not in WRAPPED_LOOPBACK])
+def test_loopback_spellings_are_allowed_when_loopback_is_allowed(url: str) -> None:
+    target = check_url(url, allow_loopback=True)
     assert target.scheme in ("http", "https")
-    assert target.host in ("127.0.0.1", "::1", "localhost", "api.localhost") or target.ip is not None
+    assert target.host in ("localhost", "api.localhost") or (
+        target.ip is not None and (target.ip.is_loopback or target.ip.ipv4_mapped.is_loopback)
+    )
+
+
+@pytest.mark.parametrize("url", sorted(WRAPPED_LOOPBACK) + PRIVATE_SPELLINGS)
+def test_the_loopback_switch_opens_nothing_but_loopback(url: str) -> None:
+    """Issue 12 row 14: with the test switch on, every private, link-local, metadata, unspecified and
+    wrapped spelling is still refused (FETCH_ALLOW_PRIVATE used to open them all)."""
+    with pytest.raises(UnsafeUrl) as info:
+        check_url(url, allow_loopback=True)
+    assert str(info.value) == MSG_PRIVATE
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("127.0.0.1", True),
+        ("127.255.255.254", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),  # the same IPv4 socket address
+        ("169.254.169.254", False),
+        ("10.0.0.1", False),
+        ("192.168.1.1", False),
+        ("172.16.0.1", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),  # dialling it reaches this host's own services
+        ("::", False),
+        ("fe80::1", False),
+        ("fd00:ec2::254", False),  # the IPv6 metadata address of one cloud
+        ("::ffff:169.254.169.254", False),
+        ("::127.0.0.1", False),
+        ("192.0.0.9", False),
+    ],
+)
+def test_address_reason_with_the_switch(address: str, allowed: bool) -> None:
+    ip = ipaddress.ip_address(address)
+    assert (address_reason(ip, allow_loopback=True) is None) == allowed
+    assert address_reason(ip, allow_loopback=False) is not None
 
 
 @pytest.mark.parametrize(
@@ -166,36 +208,36 @@ def test_loopback_spellings_are_allowed_when_private_is_allowed(url: str) -> Non
     ],
 )
 def test_numeric_spellings_canonicalise_to_dotted_quad(url: str) -> None:
-    target = check_url(url, allow_private=True)
+    target = check_url(url, allow_loopback=True)
     assert target.ip == ipaddress.IPv4Address("127.0.0.1")
     assert target.url == "http://127.0.0.1/"
 
 
 def test_mapped_ipv6_is_canonicalised() -> None:
-    target = check_url("http://[::ffff:127.0.0.1]:8080/a", allow_private=True)
+    target = check_url("http://[::ffff:127.0.0.1]:8080/a", allow_loopback=True)
     assert target.url == "http://[::ffff:7f00:1]:8080/a"
     assert target.port == 8080
 
 
 @pytest.mark.parametrize(("url", "canonical", "ip"), PUBLIC)
 def test_public_urls_pass_in_canonical_form(url: str, canonical: str, ip: str | None) -> None:
-    target = check_url(url, allow_private=False)
+    target = check_url(url, allow_loopback=False)
     assert target.url == canonical
     assert target.ip == (ipaddress.ip_address(ip) if ip else None)
     assert "@" not in target.url.split("/")[2]
 
 
 @pytest.mark.parametrize("url", BAD_SCHEMES)
-def test_other_schemes_are_refused_even_when_private_is_allowed(url: str) -> None:
+def test_other_schemes_are_refused_even_when_loopback_is_allowed(url: str) -> None:
     with pytest.raises(UnsafeUrl) as info:
-        check_url(url, allow_private=True)
+        check_url(url, allow_loopback=True)
     assert "http://" in str(info.value)
 
 
 @pytest.mark.parametrize("url", INVALID)
 def test_invalid_urls_get_a_message_not_a_traceback(url: str) -> None:
     with pytest.raises(InvalidUrl) as info:
-        check_url(url, allow_private=False)
+        check_url(url, allow_loopback=False)
     message = str(info.value)
     assert message.endswith(".") and ("link" in message) and "Traceback" not in message
 
@@ -264,7 +306,7 @@ def test_every_ipv4_is_judged_the_same_in_every_spelling(ip: ipaddress.IPv4Addre
     verdicts = set()
     for spelling in spellings:
         try:
-            target = check_url(f"http://{spelling}/", allow_private=False)
+            target = check_url(f"http://{spelling}/", allow_loopback=False)
             verdicts.add(("ok", target.ip))
         except UnsafeUrl:
             verdicts.add(("unsafe", None))
@@ -282,18 +324,28 @@ def test_every_mapped_ipv4_gets_the_ipv4_verdict(ip: ipaddress.IPv4Address) -> N
 def test_arbitrary_text_raises_only_fetch_errors(text: str) -> None:
     for candidate in (text, f"http://{text}", f"https://{text}/path"):
         try:
-            check_url(candidate, allow_private=False)
+            check_url(candidate, allow_loopback=False)
         except FetchError as exc:
             assert str(exc)
 
 
 def test_limits_from_env() -> None:
     limits = FetchLimits.from_env(
-        {"FETCH_TIMEOUT_S": "2.5", "FETCH_MAX_BYTES": "1_000", "FETCH_ALLOW_PRIVATE": "true"}
+        {"FETCH_TIMEOUT_S": "2.5", "FETCH_MAX_BYTES": "1_000", "FETCH_ALLOW_LOOPBACK": "true"}
     )
-    assert limits == FetchLimits(timeout_s=2.5, max_bytes=1000, allow_private=True, max_redirects=5)
+    assert limits == FetchLimits(timeout_s=2.5, max_bytes=1000, allow_loopback=True, max_redirects=5)
     defaults = FetchLimits.from_env({})
-    assert (defaults.timeout_s, defaults.max_bytes, defaults.allow_private) == (15.0, 5_000_000, False)
-    assert FetchLimits.from_env({"FETCH_ALLOW_PRIVATE": "0"}).allow_private is False
+    assert (defaults.timeout_s, defaults.max_bytes, defaults.allow_loopback) == (15.0, 5_000_000, False)
+    assert FetchLimits.from_env({"FETCH_ALLOW_LOOPBACK": "0"}).allow_loopback is False
+
+
+def test_the_removed_private_switch_is_refused_not_honoured() -> None:
+    """FETCH_ALLOW_PRIVATE opened private and metadata ranges; set true it now stops start-up with a message
+    naming the loopback-only switch ("0" or unset is harmless and ignored)."""
+    with pytest.raises(ValueError, match="FETCH_ALLOW_PRIVATE was removed.*FETCH_ALLOW_LOOPBACK=1"):
+        FetchLimits.from_env({"FETCH_ALLOW_PRIVATE": "1"})
+    assert FetchLimits.from_env({"FETCH_ALLOW_PRIVATE": "0"}).allow_loopback is False
+    # The old Python keyword is kept for callers not yet renamed, and means loopback only.
+    assert FetchLimits(allow_private=True) == FetchLimits(allow_loopback=True)
     with pytest.raises(ValueError, match="FETCH_TIMEOUT_S"):
         FetchLimits.from_env({"FETCH_TIMEOUT_S": "soon"})

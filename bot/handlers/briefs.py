@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.handlers.ask import article_of_reply
-from bot.handlers.common import Progress, send_html, send_reply
+from bot.handlers.common import Progress, answer_query, send_html, send_reply
 from bot.intake import Intake, classify, classify_text, is_telegram_link
 from bot.render import (
     Reply,
@@ -320,9 +320,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat_id is not None and raw_id.isdecimal() and len(raw_id) <= MAX_ID_DIGITS:
         article = await svc.db.articles.get(chat_id, int(raw_id))
     if article is None:
-        await query.answer("That article is no longer in this chat's history.", show_alert=True)
+        await answer_query(query, "That article is no longer in this chat's history.", show_alert=True)
         return
-    await query.answer()
+    await answer_query(query)
     brief = article.brief
     if action == "figs":
         reply = all_figures_reply(brief, article.title)
@@ -348,7 +348,7 @@ def register(application: Application) -> None:
 
 async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Button data no handler takes (forged, or from an older version): answer it, or the button spins."""
-    await update.callback_query.answer("That button no longer works.")
+    await answer_query(update.callback_query, "That button no longer works.")
 
 
 def register_last(application: Application) -> None:

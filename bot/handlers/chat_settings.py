@@ -49,13 +49,18 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     except ValueError:
         example = "Europe/Kyiv, Europe/London or America/New_York" if what == "timezone" else "07:30 or off"
         await send_html(
-            context.bot, chat_id, f"“{e(value)}” is not a valid {what}. Try {example}.\n\n{USAGE}"
+            context.bot, chat_id, f"“{e(_shown(value))}” is not a valid {what}. Try {example}.\n\n{USAGE}"
         )
         return
     hook = svc.extras.get(SETTINGS_CHANGED)
     if hook is not None:
         await hook(chat_id, changed)
     await send_html(context.bot, chat_id, "Saved.\n\n" + settings_reply(changed))
+
+
+def _shown(value: str, limit: int = 64) -> str:
+    """A user's value echoed back, cut so the reply always fits one message."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def register(application: Application) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -15,6 +15,23 @@ from bot.render import Reply
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 TYPING_EVERY_S = 4.5  # Telegram shows "typing" for about 5 seconds
+
+
+def _expired(error: BadRequest) -> bool:
+    text = str(error).lower()
+    return "query is too old" in text or "query id is invalid" in text
+
+
+async def answer_query(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> bool:
+    """Answer a button press; False when it can no longer be answered (too old, or already answered early
+    while the chat was busy: bot/ordering.py). That never stops the action the button asked for."""
+    try:
+        return await query.answer(text, show_alert=show_alert)
+    except BadRequest as error:
+        if not _expired(error):
+            raise
+        log.info("callback query %s not answered: %s", query.id, error)
+        return False
 
 
 def _reply_parameters(reply_to: int | None) -> ReplyParameters | None:

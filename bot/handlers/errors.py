@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import traceback
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -25,16 +26,40 @@ def describe(update: object) -> str:
     message = update.effective_message
     what = ""
     if update.callback_query is not None:
-        what = f"button {update.callback_query.data!r}"
+        data = update.callback_query.data or ""
+        what = f"button {data.partition(':')[0][:20]!r} ({len(data)} bytes)"
     elif message is not None:
+        # Never the text itself: a log line outlives /forget. The command name and the size are enough
+        # to find the handler; the text stays in the chat's history, where /forget deletes it.
         text = message.text or message.caption or ""
         kind = "document" if message.document else "text"
-        what = f"{kind} {text[:80]!r}{'…' if len(text) > 80 else ''} ({len(text)} chars)"
+        command = text.split(maxsplit=1)[0][:40] if text.startswith("/") else ""
+        what = f"{kind} {command + ' ' if command else ''}({len(text)} chars)"
     return f"update {update.update_id} chat {chat}: {what}"
 
 
+def redacted_traceback(error: BaseException | None) -> str:
+    """The traceback of `error` with every exception message withheld: messages may quote user text
+    (a value that failed to parse), and log files are not deleted by /forget."""
+    if error is None:
+        return ""
+    lines: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        message = str(current)
+        lines.append(
+            f"Traceback (most recent call last):\n{frames}{type(current).__name__}"
+            f" (message of {len(message)} characters withheld)"
+        )
+        current = current.__cause__ or current.__context__
+    return "\n\nwhile handling or caused by:\n".join(reversed(lines))
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("handler failed on %s", describe(update), exc_info=context.error)
+    log.error("handler failed on %s\n%s", describe(update), redacted_traceback(context.error))
     if not isinstance(update, Update):
         return
     with contextlib.suppress(TelegramError):
