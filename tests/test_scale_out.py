@@ -91,7 +91,7 @@ def _start_bot(api: LocalBotApi, database_url: str, queue_url: str, hook: str, p
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
         "TELEGRAM_WEBHOOK_PORT": str(port),
-        "FETCH_ALLOW_PRIVATE": "1",
+        "FETCH_ALLOW_LOOPBACK": "1",
         "DEFAULT_TIMEZONE": "UTC",
         "LOG_LEVEL": "WARNING",
     }
