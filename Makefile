@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run console test fuzz eval bench train lint fmt clean
+.PHONY: install run console test test-backends fuzz eval bench train lint fmt clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -25,6 +25,10 @@ console: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# The same suite with PostgreSQL and Redis started on loopback first (what .ci/run does).
+test-backends: $(STAMP)
+	eval "$$(bash .ci/services)" && $(PY) -m pytest -q
 
 # The fuzz suite with a larger budget (FUZZ_UPDATES updates through the real Application; make test runs 2,000).
 FUZZ_UPDATES ?= 20000

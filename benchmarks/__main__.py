@@ -6,7 +6,7 @@ import sys
 
 from evaluation.sections import run_sections
 
-SECTIONS = ("brief", "scaling", "fairness", "storage", "bot", "ask", "feeds")
+SECTIONS = ("brief", "scaling", "fairness", "storage", "bot", "ask", "feeds", "scale")
 
 if __name__ == "__main__":
     sys.exit(run_sections("benchmarks", SECTIONS))

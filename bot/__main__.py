@@ -45,10 +45,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import build_application, webhook_options
 
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.webhook_url:
+        application.run_webhook(**webhook_options(settings))  # type: ignore[arg-type]
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 

@@ -17,7 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from types import ModuleType
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.delivery import RetryingRateLimiter
@@ -100,16 +100,23 @@ def build_application(
     return application
 
 
+def _make_nlp(settings: Settings) -> NlpPool:
+    """The local process pool, or (QUEUE_URL set) the task queue with the same methods."""
+    if settings.queue_url:
+        from bot.queue import QueueNlp
+
+        return QueueNlp(settings.queue_url, job_timeout_s=settings.queue_job_timeout_s)  # type: ignore[return-value]
+    return NlpPool(settings.nlp_workers, model=settings.spacy_model)
+
+
 async def start_services(application: Application) -> None:
     """post_init: open the database, start the NLP workers, create the HTTP client, set the commands."""
     if SERVICES_KEY in application.bot_data:
         return
     settings: Settings = application.bot_data["settings"]
     given = application.bot_data["given"]
-    db = given["db"] or await open_database(
-        settings.database_path, default_timezone=settings.default_timezone
-    )
-    nlp = given["nlp"] or NlpPool(settings.nlp_workers, model=settings.spacy_model)
+    db = given["db"] or await open_database(settings.database, default_timezone=settings.default_timezone)
+    nlp = given["nlp"] or _make_nlp(settings)
     try:
         await nlp.start()
     except BaseException:
@@ -122,7 +129,11 @@ async def start_services(application: Application) -> None:
         settings=settings, db=db, nlp=nlp, http=http, commands=commands
     )
     await application.bot.set_my_commands([BotCommand(c.name, c.description[:256]) for c in commands])
-    log.info("bot services started: database %s, %d NLP worker(s)", settings.database_path, nlp.workers)
+    log.info(
+        "bot services started: %s database, %d NLP worker(s)",
+        db.dialect,
+        nlp.workers,
+    )
 
 
 async def stop_services(application: Application) -> None:
@@ -138,9 +149,24 @@ async def stop_services(application: Application) -> None:
         await svc.db.close()
 
 
+def webhook_options(settings: Settings) -> dict[str, object]:
+    """PTB's webhook server arguments from the settings: it listens on TELEGRAM_WEBHOOK_LISTEN:PORT
+    behind the reverse proxy, registers TELEGRAM_WEBHOOK_URL with Telegram (setWebhook, with the secret)
+    and answers 403 to any request whose X-Telegram-Bot-Api-Secret-Token header is not the secret."""
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 @contextlib.asynccontextmanager
 async def running(application: Application, *, poll_timeout: float = 1.0) -> AsyncIterator[Application]:
-    """Run the application on the current event loop (tests, console): services, handlers and polling.
+    """Run the application on the current event loop (tests, console): services, handlers and polling
+    (or PTB's webhook server when TELEGRAM_WEBHOOK_URL is set).
 
     `run_polling()` owns its loop and blocks; this is the same start and stop sequence for a caller that
     already has a loop (PTB documents this manual sequence for combining with other asyncio frameworks).
@@ -150,7 +176,11 @@ async def running(application: Application, *, poll_timeout: float = 1.0) -> Asy
         await start_services(application)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=int(poll_timeout) or 1)
+        settings: Settings = application.bot_data["settings"]
+        if settings.webhook_url:
+            await application.updater.start_webhook(**webhook_options(settings))  # type: ignore[arg-type]
+        else:
+            await application.updater.start_polling(poll_interval=0, timeout=int(poll_timeout) or 1)
         try:
             yield application
         finally:

@@ -408,9 +408,13 @@ class LocalBotApi:
         self._in_flight = 0
         self._last_activity = time.monotonic()
         self._changed = asyncio.Event()
+        self._webhook: tuple[str, str | None] | None = None  # (url, secret_token) after setWebhook
+        self._webhook_task: asyncio.Task[None] | None = None
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status) per POST
         self._methods: dict[str, Callable[[_Params], Any]] = {
             "getme": self._get_me,
             "getupdates": self._get_updates,
+            "setwebhook": self._set_webhook,
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "setmycommands": self._set_my_commands,
@@ -446,6 +450,7 @@ class LocalBotApi:
 
     async def stop(self) -> None:
         self._closing = True
+        self._stop_webhook()
         self._touch()  # long polls return at once
         if self._runner is not None:
             await self._runner.cleanup()
@@ -1123,10 +1128,62 @@ class LocalBotApi:
         if params.flag("drop_pending_updates"):
             self._updates.clear()
             self._activity()
+        self._stop_webhook()
         return True
 
     async def _get_webhook_info(self, params: _Params) -> JsonDict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+        url = self._webhook[0] if self._webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+
+    # -- webhook delivery: as Telegram, POST each update to the URL, in order, until it answers 2xx --------
+
+    async def _set_webhook(self, params: _Params) -> bool:
+        url = params.text("url") or ""
+        if not url:
+            self._stop_webhook()
+            return True
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if params.flag("drop_pending_updates"):
+            self._updates.clear()
+        allowed = params.obj("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) if allowed else None
+        self._stop_webhook()
+        self._webhook = (url, params.text("secret_token"))
+        self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_webhook())
+        return True
+
+    def _stop_webhook(self) -> None:
+        self._webhook = None
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            self._webhook_task = None
+
+    async def _deliver_webhook(self) -> None:
+        import aiohttp
+
+        assert self._webhook is not None
+        url, secret = self._webhook
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        async with aiohttp.ClientSession() as session:
+            while not self._closing:
+                self._drop_unwanted()
+                if not self._updates:
+                    await self._wait_change(1.0)
+                    continue
+                update = self._updates[0]
+                try:
+                    async with session.post(url, json=update, headers=headers) as response:
+                        status = response.status
+                except aiohttp.ClientError:
+                    status = 0
+                self.webhook_deliveries.append((update["update_id"], status))
+                if 200 <= status < 300:
+                    self._updates = [u for u in self._updates if u is not update]
+                    self._activity()
+                else:
+                    await asyncio.sleep(0.2)  # Telegram retries a failing webhook later
 
     def _acknowledge(self, offset: int) -> None:
         if offset > 0:
@@ -1144,6 +1201,8 @@ class LocalBotApi:
         self._updates = kept
 
     async def _get_updates(self, params: _Params) -> list[JsonDict]:
+        if self._webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = params.integer("offset", 0) or 0
         limit = min(max(params.integer("limit", 100) or 100, 1), 100)
         timeout = max(params.number("timeout", 0.0), 0.0)

@@ -162,18 +162,27 @@ async def settings_changed(svc: Services, chat_id: int) -> None:
 # ---- the jobs --------------------------------------------------------------------------------------------
 
 
+async def leads(application: Application) -> bool:
+    """Whether this process runs the scheduled work: with several bot processes on one PostgreSQL, only
+    the holder of the database's leader lock does (storage.leader); a lone process always does."""
+    return await services(application).db.leadership.is_leader()
+
+
 async def _poll_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await poll_feeds(context.application)
+    if await leads(context.application):
+        await poll_feeds(context.application)
 
 
 async def _due_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_due_digests(context.application)
+    if await leads(context.application):
+        await send_due_digests(context.application)
 
 
 async def _start_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """At start: hook into /settings changes, then the catch-up check for digests missed while down."""
     install(context.application)
-    await send_due_digests(context.application)
+    if await leads(context.application):
+        await send_due_digests(context.application)
 
 
 def install(application: Application) -> Services:

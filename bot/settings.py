@@ -38,6 +38,31 @@ def _timezone(name: str) -> str:
     return name
 
 
+def _database_url(raw: str) -> str | None:
+    if raw and not raw.startswith(("postgresql://", "postgres://")):
+        raise ValueError("DATABASE_URL must be a postgresql://user:password@host:port/dbname URL")
+    return raw or None
+
+
+def _webhook_url(raw: str) -> str | None:
+    if raw and not raw.startswith("https://") and not raw.startswith("http://127.0.0.1"):
+        raise ValueError("TELEGRAM_WEBHOOK_URL must be an https:// URL (Telegram posts only to https)")
+    return raw or None
+
+
+def _webhook_secret(raw: str) -> str | None:
+    # Telegram's rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+    if raw and (len(raw) > 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw)):
+        raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return raw or None
+
+
+def _queue_url(raw: str) -> str | None:
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("QUEUE_URL must be a redis:// URL")
+    return raw or None
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the bot reads at start-up. `from_env()` builds it; tests build it directly or with `replace()`."""
@@ -50,6 +75,16 @@ class Settings:
     base_url: str | None = None  # TELEGRAM_BASE_URL, e.g. http://127.0.0.1:8081/bot (PTB appends the token)
     default_timezone: str = "Europe/Kyiv"  # DEFAULT_TIMEZONE
     log_level: str = "INFO"  # LOG_LEVEL
+    # Scaling out (README "Scaling out"): none of these is needed for one machine.
+    database_url: str | None = None  # DATABASE_URL=postgresql://…: PostgreSQL instead of DATABASE_PATH
+    webhook_url: str | None = None  # TELEGRAM_WEBHOOK_URL: public https URL; webhook instead of polling
+    webhook_secret: str | None = None  # TELEGRAM_WEBHOOK_SECRET: checked on every webhook request
+    webhook_listen: str = "0.0.0.0"  # TELEGRAM_WEBHOOK_LISTEN: address the webhook server binds
+    webhook_port: int = 8443  # TELEGRAM_WEBHOOK_PORT
+    queue_url: str | None = None  # QUEUE_URL=redis://…: briefs on arq worker processes
+    queue_job_timeout_s: float = (
+        60.0  # QUEUE_JOB_TIMEOUT_S: longest brief; a dead worker's job retries after +10 s
+    )
     # Tuning of the bot itself (not environment settings; tests change them with replace()).
     max_urls_per_message: int = 3
     max_document_bytes: int = 1_000_000
@@ -57,6 +92,18 @@ class Settings:
     min_caption_chars: int = 200  # a photo/video caption is briefed from this length on
     placeholder_after_s: float = 1.0  # slow work gets a "Reading…" placeholder after this long
     max_concurrent_updates: int = 256
+
+    @property
+    def database(self) -> str | Path:
+        """What storage.open_database opens: DATABASE_URL if set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def webhook_path(self) -> str:
+        """The local path the webhook server answers on: the path of TELEGRAM_WEBHOOK_URL."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.webhook_url or "").path.lstrip("/")
 
     @property
     def base_file_url(self) -> str | None:
@@ -90,6 +137,13 @@ class Settings:
             base_url=env.get("TELEGRAM_BASE_URL", "").strip() or None,
             default_timezone=_timezone(env.get("DEFAULT_TIMEZONE", "").strip() or "Europe/Kyiv"),
             log_level=level,
+            database_url=_database_url(env.get("DATABASE_URL", "").strip()),
+            webhook_url=_webhook_url(env.get("TELEGRAM_WEBHOOK_URL", "").strip()),
+            webhook_secret=_webhook_secret(env.get("TELEGRAM_WEBHOOK_SECRET", "").strip()),
+            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+            webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
+            queue_url=_queue_url(env.get("QUEUE_URL", "").strip()),
+            queue_job_timeout_s=float(_int(env, "QUEUE_JOB_TIMEOUT_S", 60)),
         )
 
     def with_changes(self, **changes: object) -> Settings:

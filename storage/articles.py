@@ -57,7 +57,7 @@ async def _find_repeat(conn: Connection, chat_id: int, url_key: str | None, text
     row = await (
         await conn.execute(
             "SELECT id FROM articles WHERE chat_id = ? AND (url_key = ? OR content_hash = ?)"
-            " ORDER BY url_key IS ? DESC, id LIMIT 1",
+            " ORDER BY CASE WHEN url_key = ? THEN 0 ELSE 1 END, id LIMIT 1",
             (chat_id, url_key, text_hash, url_key),
         )
     ).fetchone()
@@ -74,6 +74,7 @@ async def _insert(
                               forward_message_id, title, dateline, received_at, published_at, content_hash,
                               text, sentence_spans)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        RETURNING id
         """,
         (
             chat_id,
@@ -92,8 +93,9 @@ async def _insert(
             json.dumps([list(span) for span in brief.sentence_spans], separators=(",", ":")),
         ),
     )
-    article_id = cursor.lastrowid
-    assert article_id is not None
+    inserted = await cursor.fetchone()
+    assert inserted is not None
+    article_id = int(inserted[0])
     await conn.execute(
         "INSERT INTO briefs (article_id, chat_id, schema_id, json) VALUES (?, ?, ?, ?)",
         (article_id, chat_id, SCHEMA_ID, brief.to_json(indent=None)),

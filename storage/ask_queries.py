@@ -20,7 +20,7 @@ from storage.clock import from_db
 from storage.database import Database
 from storage.facts import figure_from_row, statement_from_row
 from storage.keys import fold
-from storage.search import fts_query
+from storage.search import fts_query, match_sql
 from summarize.model import Figure, Statement
 
 _ARTICLE = (
@@ -47,7 +47,7 @@ class SentenceMatch:
     article: ArticleRef
     sentence: int
     text: str
-    bm25: float  # SQLite's bm25() negated: higher is better
+    bm25: float  # SQLite's bm25() negated (PostgreSQL: ts_rank): higher is better
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,16 @@ async def sentence_matches(
 ) -> list[SentenceMatch]:
     """The chat's sentences holding any of `words`, best BM25 first (words are stemmed by the index).
 
-    The index is shared by all chats. First only the index's own best (limit x 8) hits are joined to
-    their sentences and articles (FTS5 ranks inside its table, cheaply); when those hold fewer than
-    `limit` of this chat's sentences, the whole match set is filtered instead, so nothing is missed."""
+    SQLite: the FTS5 index is shared by all chats. First only the index's own best (limit x 8) hits are joined
+    to their sentences and articles (FTS5 ranks inside its table, cheaply); when those hold fewer than
+    `limit` of this chat's sentences, the whole match set is filtered instead, so nothing is missed.
+    PostgreSQL: one ranked query over the chat's sentences (ts_rank), the planner doing the narrowing."""
+    check_limit(limit)
+    if db.dialect == "postgresql":
+        return await _ranked_matches(db, chat_id, words, article_id=article_id, limit=limit)
     match = fts_query(" ".join(words))
     if match is None:
         return []
-    check_limit(limit)
     where, params = _scope(chat_id, article_id, "s")
     select = f"""
         SELECT s.position, substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text,
@@ -140,6 +143,33 @@ def _match(row: sqlite3.Row) -> SentenceMatch:
     return SentenceMatch(_article(row), row["position"], row["sentence_text"], -float(row["rank_value"]))
 
 
+async def _ranked_matches(
+    db: Database, chat_id: int, words: Sequence[str], *, article_id: int | None, limit: int
+) -> list[SentenceMatch]:
+    pieces = match_sql(db.dialect, " ".join(words))
+    if pieces is None:
+        return []
+    head, condition, rank, match_params = pieces
+    where, params = _scope(chat_id, article_id, "s")
+    async with db.connections.reading() as conn:
+        rows = await conn.execute_fetchall(
+            f"""
+            SELECT s.position, substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text,
+                   {rank} AS rank_value, {_ARTICLE}
+            FROM {head}
+            JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
+            WHERE {condition} AND {where}
+            ORDER BY rank_value DESC, a.received_at DESC, s.article_id DESC, s.position
+            LIMIT ?
+            """,
+            (*match_params, *params, check_limit(limit)),
+        )
+    return [
+        SentenceMatch(_article(row), row["position"], row["sentence_text"], float(row["rank_value"]))
+        for row in rows
+    ]
+
+
 async def facts_in_sentences(
     db: Database, chat_id: int, keys: Sequence[tuple[int, int]]
 ) -> tuple[dict[tuple[int, int], list[Figure]], dict[tuple[int, int], list[Statement]]]:
@@ -148,10 +178,12 @@ async def facts_in_sentences(
     figures: dict[tuple[int, int], list[Figure]] = {}
     quotes: dict[tuple[int, int], list[Statement]] = {}
     unique = list(dict.fromkeys(keys))
+    # PostgreSQL's planner needs no such hint (and its CROSS JOIN takes no ON)
+    join = "JOIN" if db.dialect == "postgresql" else "CROSS JOIN"
     async with db.connections.reading() as conn:
         for start in range(0, len(unique), _MAX_KEYS):
             chunk = unique[start : start + _MAX_KEYS]
-            values = ", ".join("(?, ?)" for _ in chunk)
+            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
             flat = [item for key in chunk for item in key]
             for table, target, build in (
                 ("figures", figures, figure_from_row),
@@ -161,7 +193,7 @@ async def facts_in_sentences(
                 # the planner would otherwise swap for a scan of all the chat's rows (chat_id's index).
                 rows = await conn.execute_fetchall(
                     f"WITH wanted (article_id, sentence) AS (VALUES {values})"
-                    f" SELECT x.* FROM wanted AS w CROSS JOIN {table} AS x"
+                    f" SELECT x.* FROM wanted AS w {join} {table} AS x"
                     " ON x.article_id = w.article_id AND x.sentence = w.sentence"
                     " WHERE x.chat_id = ? ORDER BY x.article_id, x.position",
                     (*flat, chat_id),
@@ -203,7 +235,7 @@ async def sentences_before(
     async with db.connections.reading() as conn:
         for start in range(0, len(unique), _MAX_KEYS):
             chunk = unique[start : start + _MAX_KEYS]
-            values = ", ".join("(?, ?)" for _ in chunk)
+            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
             flat = [item for key in chunk for item in key]
             rows = await conn.execute_fetchall(
                 f"""
@@ -212,7 +244,7 @@ async def sentences_before(
                        substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
                 FROM wanted AS w
                 JOIN sentences AS s ON s.article_id = w.article_id
-                     AND s.position BETWEEN w.position - ? AND w.position - 1
+                     AND s.position BETWEEN w.position - CAST(? AS INTEGER) AND w.position - 1
                 JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
                 WHERE s.chat_id = ?
                 ORDER BY w.article_id, w.position, s.position

@@ -14,7 +14,10 @@ from storage.db import READERS, Connections
 from storage.digests import Digests
 from storage.facts import Facts
 from storage.feeds import Feeds
+from storage.leader import Leadership
 from storage.migrations import LATEST, migrate, schema_version
+from storage.migrations_pg import TS_CONFIG
+from storage.pg import PgConnections, is_postgres_url
 from storage.privacy import Privacy
 from storage.records import DeletedChat, IntegrityReport
 from storage.search import Search
@@ -25,7 +28,7 @@ MIN_SQLITE = (3, 35, 0)
 class Database:
     """An open conflictbrief database. Use `async with` or call `close()`."""
 
-    def __init__(self, conns: Connections, defaults: ChatDefaults) -> None:
+    def __init__(self, conns: Connections | PgConnections, defaults: ChatDefaults) -> None:
         self._conns = conns
         self.path = conns.path
         self.chats = Chats(conns, defaults)
@@ -35,6 +38,12 @@ class Database:
         self.feeds = Feeds(conns, defaults)
         self.digests = Digests(conns, defaults)
         self.privacy = Privacy(conns)
+        self.leadership = Leadership(conns.url if isinstance(conns, PgConnections) else None)
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql": which engine this database runs on."""
+        return self._conns.dialect
 
     @property
     def connections(self) -> Connections:
@@ -54,6 +63,8 @@ class Database:
     async def check_integrity(self) -> IntegrityReport:
         """SQLite's integrity and foreign-key checks plus the full-text index's own check."""
         problems: list[str] = []
+        if self._conns.dialect == "postgresql":
+            return await self._check_postgres()
         async with self._conns.reading() as conn:
             rows = await conn.execute_fetchall("PRAGMA integrity_check")
             problems += [str(row[0]) for row in rows if str(row[0]) != "ok"]
@@ -66,7 +77,19 @@ class Database:
             problems.append(f"full-text index: {error}")
         return IntegrityReport(ok=not problems, problems=tuple(problems))
 
+    async def _check_postgres(self) -> IntegrityReport:
+        """PostgreSQL enforces keys itself; what can drift is the search index: every sentence's tsvector
+        must be what its article's text gives now."""
+        async with self._conns.reading() as conn:
+            rows = await conn.execute_fetchall(
+                f"SELECT s.id FROM sentences AS s JOIN sentence_text AS t ON t.id = s.id"
+                f" WHERE s.tsv <> to_tsvector('{TS_CONFIG}', t.text) LIMIT 10"
+            )
+        problems = tuple(f"full-text index: sentence {row['id']} is stale" for row in rows)
+        return IntegrityReport(ok=not problems, problems=problems)
+
     async def close(self) -> None:
+        await self.leadership.close()
         await self._conns.close()
 
     async def __aenter__(self) -> Database:
@@ -78,7 +101,19 @@ class Database:
         await self.close()
 
 
-async def _open(path: Path, defaults: ChatDefaults, readers: int) -> Database:
+async def _open_postgres(url: str, defaults: ChatDefaults, readers: int) -> Database:
+    conns = await PgConnections.open(url, readers=0)
+    try:
+        await migrate(conns.writer, target=LATEST)  # type: ignore[arg-type]
+    finally:
+        await conns.close()
+    return Database(await PgConnections.open(url, readers=readers), defaults)
+
+
+async def _open(path: Path | str, defaults: ChatDefaults, readers: int) -> Database:
+    if is_postgres_url(path):
+        return await _open_postgres(str(path), defaults, readers)
+    path = Path(path)
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         raise RuntimeError(
             f"SQLite {sqlite3.sqlite_version} is too old; conflictbrief needs {'.'.join(map(str, MIN_SQLITE))}+"
@@ -97,7 +132,7 @@ async def _open(path: Path, defaults: ChatDefaults, readers: int) -> Database:
 class DatabaseOpener:
     """What `open_database` returns: await it for a Database, or use it directly with `async with`."""
 
-    def __init__(self, path: Path, defaults: ChatDefaults, readers: int) -> None:
+    def __init__(self, path: Path | str, defaults: ChatDefaults, readers: int) -> None:
         self._args = (path, defaults, readers)
         self._db: Database | None = None
 
@@ -123,5 +158,10 @@ def open_database(
     readers: int = READERS,
 ) -> DatabaseOpener:
     """Open (creating it and its folder if needed) the database at `path` and migrate it to the newest
-    schema. New chats get `default_timezone` and `default_digest_time` (digests off)."""
-    return DatabaseOpener(Path(path), ChatDefaults(default_timezone, default_digest_time), readers)
+    schema. New chats get `default_timezone` and `default_digest_time` (digests off).
+
+    `path` may instead be a `postgresql://user:password@host:port/dbname` URL: the same schema, steps and
+    API on PostgreSQL (asyncpg); unknown URL query parameters (e.g. `?search_path=myschema`) are passed
+    to the server as settings."""
+    target = path if is_postgres_url(path) else Path(path)
+    return DatabaseOpener(target, ChatDefaults(default_timezone, default_digest_time), readers)

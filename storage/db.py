@@ -80,6 +80,8 @@ async def _rollback(conn: Connection) -> None:
 class Connections:
     """The open connections of one database file."""
 
+    dialect = "sqlite"
+
     def __init__(self, path: Path, writer: Connection, readers: list[Connection]) -> None:
         self.path = path
         self._writer = writer

@@ -91,8 +91,13 @@ class Digests:
     async def record_message(self, chat_id: int, local_date: date, message_id: int) -> None:
         """One more of the claimed digest's messages is known delivered."""
         async with self._conns.writing() as conn:
+            append = (  # the message id goes on the end of the JSON list
+                "(message_ids::jsonb || to_jsonb(CAST(? AS BIGINT)))::text"
+                if self._conns.dialect == "postgresql"
+                else "json_insert(message_ids, '$[#]', ?)"
+            )
             await conn.execute(
-                "UPDATE digests SET message_ids = json_insert(message_ids, '$[#]', ?)"
+                f"UPDATE digests SET message_ids = {append}"
                 " WHERE chat_id = ? AND local_date = ? AND state = 'claimed'",
                 (int(message_id), check_chat_id(chat_id), date_to_db(local_date)),
             )

@@ -262,8 +262,8 @@ class Feeds:
                 if not item.guid and not item.link:
                     continue  # nothing to recognise it by next time
                 cursor = await conn.execute(
-                    "INSERT OR IGNORE INTO feed_items (feed_id, guid, link, title, published, seen_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO feed_items (feed_id, guid, link, title, published, seen_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
                     (
                         feed_id,
                         item.guid or None,
@@ -273,10 +273,7 @@ class Feeds:
                         seen,
                     ),
                 )
-                if cursor.rowcount > 0 and cursor.lastrowid is not None:
-                    row = await (
-                        await conn.execute("SELECT * FROM feed_items WHERE id = ?", (cursor.lastrowid,))
-                    ).fetchone()
-                    assert row is not None
+                row = await cursor.fetchone()
+                if row is not None:  # nothing comes back when a known guid or link made it a repeat
                     new.append(_item(row))
         return new

@@ -3,6 +3,8 @@
 Each step runs in one transaction together with its `user_version` bump, so a crash mid-step leaves the
 file at the previous version. Released steps are never edited: change the schema by appending a step.
 
+Each step has its PostgreSQL counterpart, with the same number, in storage/migrations_pg.py.
+
 Conventions every step keeps: every row a chat owns carries `chat_id`; child rows reference their
 article through `(article_id, chat_id)`, so a row can never point at another chat's article, and deleting
 a chat cascades to everything it owns.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage import migrations_pg
 from storage.db import Connection
 from storage.errors import SchemaTooNew
 
@@ -276,6 +279,8 @@ LATEST = STEPS[-1].version
 
 
 async def schema_version(conn: Connection) -> int:
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        return await migrations_pg.schema_version(conn)
     row = await (await conn.execute("PRAGMA user_version")).fetchone()
     return int(row[0]) if row else 0
 
@@ -287,6 +292,8 @@ async def migrate(conn: Connection, *, target: int = LATEST) -> list[int]:
     """
     if not 0 <= target <= LATEST:
         raise ValueError(f"target version {target} is not between 0 and {LATEST}")
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        return await migrations_pg.migrate(conn, latest=LATEST, target=target)
     current = await schema_version(conn)
     if current > LATEST:
         raise SchemaTooNew(

@@ -34,12 +34,13 @@ class Privacy:
                 counts.append(int(row[0]) if row else 0)
             # Table by table rather than by cascade alone: the same result, several times faster, and
             # the writer is held for less time. Index rows go first, while their text is still there.
-            await conn.execute(
-                "INSERT INTO sentences_fts (sentences_fts, rowid, text) SELECT 'delete', t.id, t.text"
-                " FROM sentence_text AS t JOIN sentences AS s ON s.id = t.id"
-                " WHERE s.article_id IN (SELECT id FROM articles WHERE chat_id = ?)",
-                (chat_id,),
-            )
+            if self._conns.dialect == "sqlite":  # PostgreSQL's index entries live in the sentence rows
+                await conn.execute(
+                    "INSERT INTO sentences_fts (sentences_fts, rowid, text) SELECT 'delete', t.id, t.text"
+                    " FROM sentence_text AS t JOIN sentences AS s ON s.id = t.id"
+                    " WHERE s.article_id IN (SELECT id FROM articles WHERE chat_id = ?)",
+                    (chat_id,),
+                )
             for table in ("sentences", "quotes", "figures", "briefs"):
                 await conn.execute(
                     f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM articles WHERE chat_id = ?)",
@@ -52,8 +53,9 @@ class Privacy:
             await drop_orphan_feeds(conn)
         # Merge the full-text index so the deleted words leave its segments, then fold the log into the
         # file; both are best-effort housekeeping and never undo the committed delete.
-        async with self._conns.writing() as conn:
-            await conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
+        if self._conns.dialect == "sqlite":  # PostgreSQL's index entries went with their rows
+            async with self._conns.writing() as conn:
+                await conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
         if not await self._conns.scrub_log():
             log.error("chat deleted, but the write-ahead log could not be truncated: a read stayed open")
         return DeletedChat(chat_id, existed, articles=counts[0], subscriptions=counts[1], digests=counts[2])

@@ -31,3 +31,32 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_text(shared_dir: Path) -> str:
     return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def backend(request, tmp_path):
+    """Each storage test runs on both engines: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    from tests.backends import make_backend
+
+    chosen = await make_backend(request.param, tmp_path)
+    yield chosen
+    await chosen.close()
+
+
+@pytest.fixture
+async def postgres_backend(tmp_path):
+    """For the tests of what only PostgreSQL has: a fresh schema (skipped, or failed in CI, without it)."""
+    from tests.backends import make_backend
+
+    chosen = await make_backend("postgresql", tmp_path)
+    yield chosen
+    await chosen.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    from tests.backends import SKIPPED
+
+    for service, reason in sorted(SKIPPED.items()):
+        terminalreporter.write_line(
+            f"NOTE: the {service} suites were SKIPPED: {reason}", yellow=True, bold=True
+        )

@@ -1,5 +1,6 @@
-"""The storage API on a real SQLite file: settings, articles and repeats, facts, search, feeds, digests,
-privacy. Every test writes to more than one chat where scoping could go wrong."""
+"""The storage API on a real SQLite file and on a real PostgreSQL database (each test runs on both):
+settings, articles and repeats, facts, search, feeds, digests, privacy. Every test writes to more than one
+chat where scoping could go wrong."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from storage import (
     normalize_url,
     open_database,
 )
-from tests.storage_support import at, index_matches_content, index_terms, make_brief, source
+from tests.storage_support import at, make_brief, source
 
 SHELLING = make_brief(
     [
@@ -48,8 +49,8 @@ TALKS = make_brief(
 
 
 @pytest.fixture
-async def db(tmp_path):
-    async with open_database(tmp_path / "nested" / "bot.db") as database:
+async def db(backend):
+    async with open_database(backend.target("nested/bot.db")) as database:
         yield database
 
 
@@ -70,8 +71,24 @@ async def test_open_creates_folder_wal_and_newest_schema(tmp_path):
         await db.articles.count(1)
 
 
-async def test_chat_settings_defaults_update_and_validation(tmp_path):
-    async with open_database(tmp_path / "bot.db", default_timezone="Europe/Kyiv") as db:
+async def test_postgres_open_migrates_and_readers_are_read_only(postgres_backend):
+    backend = postgres_backend
+    import asyncpg
+
+    db = await open_database(backend.target())
+    try:
+        assert db.dialect == "postgresql" and await db.schema_version() == SCHEMA_VERSION
+        with pytest.raises(asyncpg.ReadOnlySQLTransactionError):  # readers are read-only
+            async with db._conns.reading() as conn:
+                await conn.execute("DELETE FROM chats")
+    finally:
+        await db.close()
+    with pytest.raises(RuntimeError):
+        await db.articles.count(1)
+
+
+async def test_chat_settings_defaults_update_and_validation(backend):
+    async with open_database(backend.target(), default_timezone="Europe/Kyiv") as db:
         assert await db.chats.get(7) is None
         created = await db.chats.ensure(7, now=at(0))
         assert (created.timezone, created.digest_time, created.digest_enabled) == (
@@ -349,7 +366,7 @@ async def test_digest_is_recorded_once_per_chat_and_local_day(db):
         await db.digests.has(1, datetime(2024, 3, 1, tzinfo=UTC))  # a datetime is not a local day
 
 
-async def test_delete_chat_removes_everything_including_index_rows(db):
+async def test_delete_chat_removes_everything_including_index_rows(db, backend):
     await db.chats.update(1, digest_enabled=True)
     await db.articles.add(1, source("url", 0), SHELLING)
     await db.articles.add(1, source("text", 1), make_brief(["Zzyzxian convoy sighted near Pokrovsk."]))
@@ -358,20 +375,22 @@ async def test_delete_chat_removes_everything_including_index_rows(db):
     await db.feeds.subscribe(2, "https://shared.example.org/rss")
     await db.digests.record(1, date(2024, 3, 1), sent_at=at(0))
     keep = (await db.articles.add(2, source("text", 2), TALKS)).article_id
-    assert "zzyzxian" in index_terms(db.path)
+    zzyzxian, synehubov = await backend.lexeme(db, "zzyzxian"), await backend.lexeme(db, "synehubov")
+    assert zzyzxian in await backend.index_terms(db)
 
     deleted = await db.delete_chat(1)
     assert (deleted.existed, deleted.articles, deleted.subscriptions, deleted.digests) == (True, 2, 2, 1)
     assert await db.chats.get(1) is None and await db.articles.count(1) == 0
     assert await db.search.sentences(1, "Kharkiv convoy") == []
-    assert "zzyzxian" not in index_terms(db.path) and "synehubov" not in index_terms(db.path)
-    assert index_matches_content(db.path)
-    with sqlite3.connect(db.path) as raw:
-        for table in ("articles", "briefs", "sentences", "figures", "quotes", "subscriptions", "digests"):
-            assert raw.execute(f"SELECT count(*) FROM {table} WHERE chat_id = 1").fetchone()[0] == 0, table
-        assert raw.execute("SELECT count(*) FROM feeds WHERE url LIKE '%only-chat-one%'").fetchone()[0] == 0
-    # Neither the text (secure_delete + checkpoint) nor its index terms (FTS optimize) linger in the file.
-    assert b"Zzyzxian" not in db.path.read_bytes() and b"zzyzxian" not in db.path.read_bytes()
+    terms = await backend.index_terms(db)
+    assert zzyzxian not in terms and synehubov not in terms
+    assert await backend.index_matches_content(db)
+    for table in ("articles", "briefs", "sentences", "figures", "quotes", "subscriptions", "digests"):
+        assert await backend.raw_count(db, f"SELECT count(*) FROM {table} WHERE chat_id = 1") == 0, table
+    assert await backend.raw_count(db, "SELECT count(*) FROM feeds WHERE url LIKE '%only-chat-one%'") == 0
+    if backend.name == "sqlite":
+        # Neither the text (secure_delete + checkpoint) nor its index terms (FTS optimize) linger in the file.
+        assert b"Zzyzxian" not in db.path.read_bytes() and b"zzyzxian" not in db.path.read_bytes()
     # Chat two is untouched.
     assert (await db.articles.get(2, keep)).brief == TALKS  # type: ignore[union-attr]
     assert [s.url for s in await db.feeds.subscriptions(2)] == ["https://shared.example.org/rss"]

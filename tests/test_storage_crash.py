@@ -1,5 +1,6 @@
-"""Crash safety and concurrency on a real file: SIGKILLed writers lose no committed row and leave a
-sound database; 200 concurrent tasks never see "database is locked" and lose nothing."""
+"""Crash safety and concurrency on a real SQLite file and a real PostgreSQL database: SIGKILLed writers
+lose no committed row and leave a sound database; 200 concurrent tasks never see "database is locked"
+and lose nothing."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from pathlib import Path
 
 from storage import ArticleSource, open_database
 from tests.storage_crash_writer import crash_brief
-from tests.storage_support import at, index_matches_content, make_brief
+from tests.storage_support import at, make_brief
 
 REPO = Path(__file__).resolve().parent.parent
 KILLS = 20
 
 
-def _run_and_kill(path: Path, first: int, rng: random.Random) -> list[str]:
+def _run_and_kill(path: Path | str, first: int, rng: random.Random) -> list[str]:
     """Start a writer, SIGKILL it at a random moment, return the complete lines it printed."""
     writer = subprocess.Popen(
         [sys.executable, "-m", "tests.storage_crash_writer", str(path), str(first)],
@@ -44,8 +45,8 @@ def _run_and_kill(path: Path, first: int, rng: random.Random) -> list[str]:
     return lines[:-1]  # the last piece has no newline: written (or not) as the kill hit
 
 
-async def test_sigkilled_writers_lose_no_committed_row(tmp_path):
-    path = tmp_path / "crash.db"
+async def test_sigkilled_writers_lose_no_committed_row(backend):
+    path = backend.target("crash.db")
     rng = random.Random(int(os.environ.get("STORAGE_CRASH_SEED", time.time_ns())))
     committed: list[str] = []
     for kill in range(KILLS):
@@ -69,12 +70,13 @@ async def test_sigkilled_writers_lose_no_committed_row(tmp_path):
         last_chat, last_id, last_index = articles[-1][1:]
         hits = await db.search.sentences(int(last_chat), f"Depot {last_index}", match_all=True)
         assert int(last_id) in {hit.article_id for hit in hits}
-    assert index_matches_content(path)
+        assert await backend.index_matches_content(db)
 
 
-async def test_200_concurrent_tasks_never_see_locked_and_lose_nothing(tmp_path):
-    path = tmp_path / "busy.db"
-    # Two Database objects on one file: their writers contend in SQLite itself, not only in our lock.
+async def test_200_concurrent_tasks_never_see_locked_and_lose_nothing(backend):
+    path = backend.target("busy.db")
+    # Two Database objects on one database: their writers contend in the engine (SQLite's file lock,
+    # PostgreSQL's advisory lock), not only in our in-process lock.
     async with open_database(path) as first, open_database(path) as second:
         dbs = (first, second)
 
@@ -103,12 +105,12 @@ async def test_200_concurrent_tasks_never_see_locked_and_lose_nothing(tmp_path):
             assert {e.id for e in await first.articles.recent(chat, limit=1000)} == stored
             assert await second.articles.count(chat) == 20
         assert (await first.check_integrity()).ok
-    assert index_matches_content(path)
+        assert await backend.index_matches_content(first)
 
 
-async def test_cancelled_writes_leave_whole_articles_or_nothing(tmp_path):
+async def test_cancelled_writes_leave_whole_articles_or_nothing(backend):
     """A task cancelled mid-transaction (a timeout, a shutdown) rolls back and frees the writer."""
-    async with open_database(tmp_path / "cancel.db") as db:
+    async with open_database(backend.target("cancel.db")) as db:
         rng = random.Random(3)
         finished: set[int] = set()
         cancelled = 0
@@ -132,4 +134,4 @@ async def test_cancelled_writes_leave_whole_articles_or_nothing(tmp_path):
             await db.articles.add(1, ArticleSource("text", at(99)), make_brief(["After the storm."]))
         ).article_id
         assert (await db.check_integrity()).ok
-    assert index_matches_content(tmp_path / "cancel.db")
+        assert await backend.index_matches_content(db)

@@ -2,7 +2,7 @@
 of a chat returns exactly that chat's data (a model of each chat predicts it), never another chat's.
 
 The same documents, URLs and feeds are deliberately shared between chats, so the only thing keeping
-chats apart is the chat id scoping of every query.
+chats apart is the chat id scoping of every query. It runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from storage import ArticleSource, NewFeedItem, content_hash, filters_accept, normalize_url, open_database
 from summarize.model import Brief
+from tests.backends import make_backend, require
 from tests.storage_support import T0, at, make_brief
 
 CHATS = (-1001, 2, 3)
@@ -79,11 +80,14 @@ class ChatModel:
 
 
 class ChatIsolation(RuleBasedStateMachine):
+    BACKEND = "sqlite"
+
     @initialize()
     def open(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="storage-iso-"))
         self.loop = asyncio.new_event_loop()
-        self.db = self.run(open_database(self.dir / "bot.db"))
+        self.backend = self.run(make_backend(self.BACKEND, self.dir))
+        self.db = self.run(open_database(self.backend.target()))
         self.chats = {chat: ChatModel() for chat in CHATS}
         self.all_ids: set[int] = set()
         self.items: dict[str, list[tuple[int, NewFeedItem, int]]] = {}  # feed url -> (id, item, minute)
@@ -94,6 +98,7 @@ class ChatIsolation(RuleBasedStateMachine):
     def teardown(self) -> None:
         if hasattr(self, "db"):
             self.run(self.db.close())
+            self.run(self.backend.close())
             self.loop.close()
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -278,3 +283,15 @@ ChatIsolation.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestChatIsolation = ChatIsolation.TestCase
+
+
+class PostgresChatIsolation(ChatIsolation):
+    BACKEND = "postgresql"
+
+
+PostgresChatIsolation.TestCase.settings = ChatIsolation.TestCase.settings
+
+
+class TestChatIsolationPostgres(PostgresChatIsolation.TestCase):
+    def setUp(self) -> None:
+        require("postgresql")  # skipped (failed in CI) without a server

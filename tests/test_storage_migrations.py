@@ -1,5 +1,5 @@
-"""Versioned migrations: a file at every earlier version, holding data, opens at the newest version with
-its data intact and reachable through the public API."""
+"""Versioned migrations: a file (or a PostgreSQL database) at every earlier version, holding data, opens at
+the newest version with its data intact and reachable through the public API."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from storage import SCHEMA_VERSION, SchemaTooNew, open_database
+from storage import SCHEMA_VERSION, SchemaTooNew, migrations_pg, open_database
 from storage.clock import to_db
 from storage.db import Connections
 from storage.keys import content_hash, normalize_url
 from storage.migrations import STEPS, migrate, schema_version
+from storage.pg import PgConnections, is_postgres_url
 from summarize.model import SCHEMA_ID
-from tests.storage_support import at, index_matches_content, make_brief, source
+from tests.storage_support import at, make_brief, source
 
 OLD_BRIEFS = {
     1: make_brief(
@@ -45,7 +46,7 @@ async def _seed_version_1(conn) -> None:
         )
         cursor = await conn.execute(
             "INSERT INTO articles (chat_id, source_kind, url, url_key, title, received_at, content_hash, text,"
-            " sentence_spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sentence_spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 chat_id,
                 "url" if brief.url else "text",
@@ -60,11 +61,13 @@ async def _seed_version_1(conn) -> None:
         )
         await conn.execute(
             "INSERT INTO briefs (article_id, chat_id, schema_id, json) VALUES (?, ?, ?, ?)",
-            (cursor.lastrowid, chat_id, SCHEMA_ID, brief.to_json()),
+            ((await cursor.fetchone())[0], chat_id, SCHEMA_ID, brief.to_json()),
         )
 
 
-async def _build_at(path: Path, version: int) -> None:
+async def _build_at(path: Path | str, version: int) -> None:
+    if is_postgres_url(path):
+        return await _build_postgres_at(str(path), version)
     conns = await Connections.open(path, readers=0)
     try:
         await migrate(conns.writer, target=version)
@@ -101,14 +104,39 @@ async def _build_at(path: Path, version: int) -> None:
         await conns.close()
 
 
+async def _build_postgres_at(url: str, version: int) -> None:
+    conns = await PgConnections.open(url, readers=0)
+    try:
+        await migrate(conns.writer, target=version)  # type: ignore[arg-type]
+        assert await schema_version(conns.writer) == version  # type: ignore[arg-type]
+        if version >= 1:
+            await conns.writer.execute("BEGIN")
+            await _seed_version_1(conns.writer)
+            await conns.writer.execute("COMMIT")
+        if version >= 2:
+            # As the SQLite side: at version 2 the writer filled these tables itself (same rows).
+            await conns.writer.execute("BEGIN")
+            for statement in migrations_pg.STEP_2_SEARCH[-3:]:
+                await conns.writer.execute(statement)
+            await conns.writer.execute("COMMIT")
+    finally:
+        await conns.close()
+
+
 def test_steps_are_numbered_one_by_one():
     assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1))
     assert SCHEMA_VERSION >= 3
 
 
+def test_every_step_has_its_postgres_counterpart():
+    """A step merged into storage/migrations.py must be ported to storage/migrations_pg.py too."""
+    assert sorted(migrations_pg.STEPS) == [step.version for step in STEPS]
+    assert all(migrations_pg.STEPS[step.version] for step in STEPS)
+
+
 @pytest.mark.parametrize("version", range(0, SCHEMA_VERSION))
-async def test_migrates_from_every_earlier_version_with_data(tmp_path, version):
-    path = tmp_path / f"v{version}.db"
+async def test_migrates_from_every_earlier_version_with_data(backend, version):
+    path = backend.target(f"v{version}.db")
     await _build_at(path, version)
     async with open_database(path) as db:
         assert await db.schema_version() == SCHEMA_VERSION
@@ -141,17 +169,22 @@ async def test_migrates_from_every_earlier_version_with_data(tmp_path, version):
         assert (
             await db.articles.add(3, source("text", 60), make_brief(["A new article after the upgrade."]))
         ).article_id
-    assert index_matches_content(path)
+        assert await backend.index_matches_content(db)
 
 
-async def test_reopening_applies_nothing_and_newer_files_are_refused(tmp_path):
-    path = tmp_path / "bot.db"
+async def test_reopening_applies_nothing_and_newer_files_are_refused(backend):
+    path = backend.target()
     async with open_database(path):
         pass
-    conns = await Connections.open(path, readers=0)
+    if backend.name == "postgresql":
+        conns = await PgConnections.open(str(path), readers=0)
+        bump = f"UPDATE conflictbrief_schema SET version = {SCHEMA_VERSION + 1}"
+    else:
+        conns = await Connections.open(path, readers=0)  # type: ignore[assignment]
+        bump = f"PRAGMA user_version = {SCHEMA_VERSION + 1}"
     try:
-        assert await migrate(conns.writer) == []
-        await conns.writer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        assert await migrate(conns.writer) == []  # type: ignore[arg-type]
+        await conns.writer.execute(bump)
     finally:
         await conns.close()
     with pytest.raises(SchemaTooNew, match="upgrade conflictbrief"):
@@ -170,3 +203,21 @@ async def test_a_failing_step_leaves_the_file_at_the_previous_version(tmp_path):
         tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master")}
         assert "sentences" not in tables and "figures" not in tables
         assert raw.execute("SELECT count(*) FROM articles").fetchone()[0] == len(OLD_BRIEFS)
+
+
+async def test_a_failing_postgres_step_leaves_the_database_at_the_previous_version(postgres_backend):
+    backend = postgres_backend
+    import asyncpg
+
+    url = str(backend.target())
+    await _build_at(url, 1)
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("CREATE TABLE quotes (x integer)")  # something in the way of step 2
+        with pytest.raises(asyncpg.DuplicateTableError, match="quotes"):
+            await open_database(url)
+        assert await conn.fetchval("SELECT version FROM conflictbrief_schema") == 1
+        assert await conn.fetchval("SELECT to_regclass('sentences')") is None
+        assert await conn.fetchval("SELECT count(*) FROM articles") == len(OLD_BRIEFS)
+    finally:
+        await conn.close()
