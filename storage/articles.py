@@ -208,15 +208,16 @@ class Articles:
         """The chat's most recently received articles, newest first (only those of `kinds` when given)."""
         kind_filter, kind_params = "", []
         if kinds is not None:
-            kind_filter = f" AND source_kind IN ({', '.join('?' * len(kinds))})" if kinds else " AND 0"
+            kind_filter = f" AND a.source_kind IN ({', '.join('?' * len(kinds))})" if kinds else " AND 1 = 0"
             kind_params = list(kinds)
         async with self._conns.reading() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT id, title, source_kind, url, forward_title, received_at, published_at,"
-                " CASE WHEN title IS NULL THEN substr(text, 1 + json_extract(sentence_spans, '$[0][0]'),"
-                " json_extract(sentence_spans, '$[0][1]') - json_extract(sentence_spans, '$[0][0]'))"
-                " END AS lead FROM articles"
-                f" WHERE chat_id = ?{kind_filter} ORDER BY received_at DESC, id DESC LIMIT ?",
+                # the lead (first sentence) names an untitled article; read from `sentences`, as both
+                # dialects store it (no JSON functions, which SQLite and PostgreSQL spell differently)
+                "SELECT a.id, a.title, a.source_kind, a.url, a.forward_title, a.received_at, a.published_at,"
+                " CASE WHEN a.title IS NULL THEN (SELECT substr(a.text, s.char_start + 1, s.char_end - s.char_start)"
+                " FROM sentences AS s WHERE s.article_id = a.id AND s.position = 0) END AS lead FROM articles AS a"
+                f" WHERE a.chat_id = ?{kind_filter} ORDER BY a.received_at DESC, a.id DESC LIMIT ?",
                 (check_chat_id(chat_id), *kind_params, check_limit(limit)),
             )
         return [
