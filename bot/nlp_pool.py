@@ -185,7 +185,41 @@ def _brief_page(page: FetchedPage, kwargs: dict[str, Any]) -> Brief:
     return brief_from_page(page, nlp=_worker_nlp, **kwargs)
 
 
-class NlpPool:
+class BriefRunner:
+    """The four ways in to a brief, shared by the local pool and the task queue: each turns its arguments
+    into one `_run(function, payload, kwargs)` call, which the subclass carries out."""
+
+    async def _run(self, function: Any, payload: Any, kwargs: dict[str, Any]) -> Brief:
+        raise NotImplementedError
+
+    async def brief_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        sentences: int | None = None,
+    ) -> Brief:
+        return await self._run(
+            _brief_text, text, {"title": title, "url": url, "published": published, "sentences": sentences}
+        )
+
+    async def brief_html(
+        self, html: str | bytes, *, url: str | None = None, sentences: int | None = None
+    ) -> Brief:
+        return await self._run(_brief_html, html, {"url": url, "sentences": sentences})
+
+    async def brief_bytes(
+        self, data: bytes, *, url: str | None = None, sentences: int | None = None
+    ) -> Brief:
+        return await self._run(_brief_bytes, data, {"url": url, "sentences": sentences})
+
+    async def brief_page(self, page: FetchedPage, *, sentences: int | None = None) -> Brief:
+        return await self._run(_brief_page, page, {"sentences": sentences})
+
+
+class NlpPool(BriefRunner):
     """A ProcessPoolExecutor of `workers` processes, each with its own spaCy model.
 
     Workers are started with "spawn": the bot process has threads (aiosqlite, PTB), and forking a
@@ -330,32 +364,6 @@ class NlpPool:
             self._starting = asyncio.ensure_future(self.start())
         if self._starting is not None:
             await asyncio.shield(self._starting)
-
-    async def brief_text(
-        self,
-        text: str,
-        *,
-        title: str | None = None,
-        url: str | None = None,
-        published: str | None = None,
-        sentences: int | None = None,
-    ) -> Brief:
-        return await self._run(
-            _brief_text, text, {"title": title, "url": url, "published": published, "sentences": sentences}
-        )
-
-    async def brief_html(
-        self, html: str | bytes, *, url: str | None = None, sentences: int | None = None
-    ) -> Brief:
-        return await self._run(_brief_html, html, {"url": url, "sentences": sentences})
-
-    async def brief_bytes(
-        self, data: bytes, *, url: str | None = None, sentences: int | None = None
-    ) -> Brief:
-        return await self._run(_brief_bytes, data, {"url": url, "sentences": sentences})
-
-    async def brief_page(self, page: FetchedPage, *, sentences: int | None = None) -> Brief:
-        return await self._run(_brief_page, page, {"sentences": sentences})
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None

@@ -24,6 +24,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.jobs import Job
 
 from bot.nlp_pool import (
+    BriefRunner,
     NlpCrashed,
     _brief_bytes,
     _brief_html,
@@ -33,7 +34,6 @@ from bot.nlp_pool import (
     _too_long,
 )
 from summarize.errors import BriefError
-from summarize.fetch import FetchedPage
 from summarize.model import Brief
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def redis_settings(url: str) -> RedisSettings:
     return RedisSettings.from_dsn(url)
 
 
-class QueueNlp:
+class QueueNlp(BriefRunner):
     """`NlpPool`'s interface over arq: `start()`, `brief_text/html/bytes/page`, `close()`."""
 
     def __init__(
@@ -111,32 +111,6 @@ class QueueNlp:
         if isinstance(result, _Failed):
             raise result.rebuild()
         return result
-
-    async def brief_text(
-        self,
-        text: str,
-        *,
-        title: str | None = None,
-        url: str | None = None,
-        published: str | None = None,
-        sentences: int | None = None,
-    ) -> Brief:
-        return await self._run(
-            _brief_text, text, {"title": title, "url": url, "published": published, "sentences": sentences}
-        )
-
-    async def brief_html(
-        self, html: str | bytes, *, url: str | None = None, sentences: int | None = None
-    ) -> Brief:
-        return await self._run(_brief_html, html, {"url": url, "sentences": sentences})
-
-    async def brief_bytes(
-        self, data: bytes, *, url: str | None = None, sentences: int | None = None
-    ) -> Brief:
-        return await self._run(_brief_bytes, data, {"url": url, "sentences": sentences})
-
-    async def brief_page(self, page: FetchedPage, *, sentences: int | None = None) -> Brief:
-        return await self._run(_brief_page, page, {"sentences": sentences})
 
     async def close(self) -> None:
         redis, self._redis = self._redis, None

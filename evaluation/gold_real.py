@@ -35,27 +35,16 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import get_args
 
 from evaluation.figures import _core, _pct, same_claimant
 from evaluation.heldout import _table, best_figure, load_articles, predicted_statements, run_extractors
 from evaluation.speakers import THRESHOLDS, Item, _match, _Words, gold_items, same_speaker
+from summarize.model import Category
 
 GOLD_FILE = Path(__file__).resolve().parent / "gold_real.json"
 SPLITS = ("tune", "test")
-CATEGORIES = frozenset(
-    [
-        "casualties",
-        "killed",
-        "wounded",
-        "troops",
-        "territory",
-        "money",
-        "displaced",
-        "equipment",
-        "time",
-        "other",
-    ]
-)
+CATEGORIES = frozenset(get_args(Category))  # the schema's enum, from the one Literal
 KINDS = frozenset({"direct", "reported"})
 
 
