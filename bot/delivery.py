@@ -12,7 +12,12 @@ rate limiting and retries, within a deadline,
   no way to look it up, so it is not repeated here: that needs an idempotency marker and a lookup, which is
   future work (see README, Reliability).
 
-A 4xx answer other than 429 (bad request, forbidden) is final: repeating it cannot succeed.
+A 4xx answer other than 429 (bad request, forbidden) is final: repeating it cannot succeed, with one
+exception: "message is too long" (Telegram counts the text after parsing entities, in UTF-16 units, and
+may count more than the renderers did). The text is then cut in two valid halves (`bot.halve`) and sent
+as two messages, each retried like any send (and cut again if still refused); an edit keeps the first half
+in the edited message and sends the second after it. Buttons stay on the first message, the one whose
+result the caller gets back and may edit later.
 """
 
 from __future__ import annotations
@@ -25,7 +30,13 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 
+from bot.halve import halve_html
+
 log = logging.getLogger(__name__)
+
+TOO_LONG = "message is too long"
+# Only the first part of a cut message replies to the user's message or carries the buttons.
+_FIRST_PART_ONLY = ("reply_markup", "reply_parameters", "reply_to_message_id")
 
 # Calls that do the same thing when repeated (a repeated edit with the same text is refused as "not
 # modified", which means the first one landed).
@@ -74,8 +85,15 @@ class RetryingRateLimiter(AIORateLimiter):
             except RetryAfter as error:
                 failure: Exception = error
                 wait, kind = _seconds(error), "429"
-            except BadRequest:
-                raise
+            except BadRequest as error:
+                if TOO_LONG not in str(error).lower() or endpoint not in {"sendMessage", "editMessageText"}:
+                    raise
+                halves = halve_html(str(data.get("text") or ""))
+                if halves is None or (endpoint == "editMessageText" and "chat_id" not in data):
+                    raise
+                self.retried["too long"] = self.retried.get("too long", 0) + 1
+                log.info("message is too long on %s: sending it in two parts", endpoint)
+                return await self._in_two_parts(callback, kwargs, endpoint, data, halves, rate_limit_args)
             except TimedOut as error:
                 if endpoint not in REPEATABLE:
                     raise
@@ -89,6 +107,24 @@ class RetryingRateLimiter(AIORateLimiter):
             self.retried[kind] = self.retried.get(kind, 0) + 1
             log.info("%s on %s: trying again in %.1f s", kind, endpoint, wait)
             await asyncio.sleep(wait)
+
+    async def _in_two_parts(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]] | None]],
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        halves: tuple[str, str],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]] | None:
+        first_data = {**data, "text": halves[0]}
+        first = await self.process_request(callback, (endpoint, first_data), kwargs, endpoint, first_data,
+                                           rate_limit_args)  # fmt: skip
+        second_data = {k: v for k, v in data.items() if k not in _FIRST_PART_ONLY and k != "message_id"}
+        second_data["text"] = halves[1]
+        await self.process_request(callback, ("sendMessage", second_data), kwargs, "sendMessage", second_data,
+                                   rate_limit_args)  # fmt: skip
+        return first
 
 
 def _seconds(error: RetryAfter) -> float:

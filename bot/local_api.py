@@ -98,6 +98,9 @@ class Faults:
     timeout_after_delivery: float = 0.0  # sends carried out, then answered only after `hang_s`
     hang_s: float = 7.0  # longer than the client's read timeout
     too_long: float = 0.0  # sends refused "message is too long", whatever their length
+    # Texts of more than this many characters refused "message is too long" (0: off): Telegram counts the
+    # text after parsing its entities, in UTF-16 units, which can differ from the bot's own count.
+    too_long_over: int = 0
     updates_outage: float = 0.0  # getUpdates answered 502 Bad Gateway
 
 
@@ -490,7 +493,7 @@ class LocalBotApi:
                 self._check_flood(params)
             if self.before_call is not None:
                 await self.before_call(method, params)
-            hang = self._inject(method)
+            hang = self._inject(method, params)
             result = await handler(params)
             if self.after_call is not None:
                 await self.after_call(method, params)
@@ -506,7 +509,7 @@ class LocalBotApi:
         self._log_call(request.match_info["method"], params, 200, None)
         return web.json_response({"ok": True, "result": result})
 
-    def _inject(self, method: str) -> float:
+    def _inject(self, method: str, params: _Params) -> float:
         """Raise the fault the plan draws for this call, or return how long to hang after doing it."""
         plan = self.faults
         if plan is None:
@@ -530,6 +533,10 @@ class LocalBotApi:
             self.injected["500"] += 1
             raise ApiError(500, "Internal Server Error")
         if draw() < plan.too_long:
+            self.injected["message is too long"] += 1
+            raise _bad_request("message is too long")
+        long_text = len(params.text("text") or "") > plan.too_long_over
+        if plan.too_long_over and method != "senddocument" and long_text:
             self.injected["message is too long"] += 1
             raise _bad_request("message is too long")
         if draw() < plan.timeout_after_delivery:
