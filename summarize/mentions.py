@@ -31,6 +31,9 @@ NOT_SPEAKERS = word_set("", "not_speakers")
 # "the alliance" may be any organisation named before; "the military" only one with that word in its name.
 GENERIC_ORG_NOUNS = word_set("", "generic_org_nouns")
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+# "the country" / "the kingdom" refer back to the state named just before.
+COUNTRY_NOUNS = word_set("", "country_nouns")
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,8 @@ def resolve_nominal(doc: Doc, sentences: Sequence[Span], sentence_of, mention: M
         name = _name_around(token)
         if name:
             return name
+    if lemma in COUNTRY_NOUNS:
+        return _country_before(doc, sentences, here, mention.start)
     if lemma in GENERIC_ORG_NOUNS:
         for index in range(here, max(-1, here - 4), -1):
             sentence = sentences[index]
@@ -222,6 +227,24 @@ def resolve_nominal(doc: Doc, sentences: Sequence[Span], sentence_of, mention: M
             if organisations:
                 return organisations[-1].name
     return None
+
+
+def _country_before(doc: Doc, sentences: Sequence[Span], here: int, before: int) -> str | None:
+    """The state "the country" names: the one place (GPE) in this and the two sentences before that is a
+    subject or an owner ("Jordan says", "Jordan's government"); None when there is none or more than one
+    (a wrong claimant does more harm than "the country")."""
+    found: list[Span] = []
+    for index in range(here, max(-1, here - 3), -1):
+        found += [ent for ent in ents_in(sentences[index]) if ent.label_ == "GPE" and ent.start < before]
+    # Only a state that is a subject or owner: a place named in passing ("officials in Amman") may be a
+    # city, and spaCy's GPE does not tell a city from a country.
+    names = {ent.text for ent in found if _is_subject_or_owner(ent)}
+    return names.pop() if len(names) == 1 else None
+
+
+def _is_subject_or_owner(ent: Span) -> bool:
+    root = ent.root
+    return root.dep_ in _SUBJECT_DEPS or (root.dep_ == "compound" and root.head.dep_ in _SUBJECT_DEPS)
 
 
 def _name_around(token: Token) -> str | None:

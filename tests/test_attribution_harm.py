@@ -70,3 +70,24 @@ def test_it_is_never_a_place_named_in_passing(nlp):
     )
     figures, _ = _brief(nlp, text)
     assert _figure(figures, "at least 9").claimed_by is None
+
+
+def test_the_country_names_the_state_that_is_the_subject_before_it(nlp):
+    # "the country" was shown as the claimant itself; it is the state the paragraph is about
+    text = (
+        "Lebanon hosts about 900,000 refugees from the war, according to the United Nations. "
+        "The country says more than 1.2 million Syrians now live inside its borders."
+    )
+    figures, statements = _brief(nlp, text)
+    assert _figure(figures, "more than 1.2 million").claimed_by.startswith("Lebanon")
+    assert [s.speaker for s in statements if "1.2 million" in s.quote][0].startswith("Lebanon")
+
+
+def test_the_country_is_never_a_city_named_in_passing(nlp):
+    text = (
+        "Jordan has registered about 650,000 refugees from Syria with the UN agency. "
+        "Officials in Amman say the camps are full. "
+        "The country says it now shelters 70,000 people in two camps."
+    )
+    figures, _ = _brief(nlp, text)
+    assert "Amman" not in (_figure(figures, "70,000").claimed_by or "")
