@@ -25,6 +25,21 @@ def test_the_counted_phrase_keeps_the_verb_that_governs_the_number(nlp):
     assert counted_phrase(_figure(figures, "27")) == "27 drones launched"
 
 
+def test_a_part_of_a_whole_counts_the_noun_after_the_whole(nlp):
+    # "12 of 15 drones" was parsed as one quantifier: the part lost its noun and the whole took the verb
+    figures = _figures(
+        nlp, "Coastal batteries shot down 13 of 19 drones launched from the sea, the navy said."
+    )
+    assert counted_phrase(_figure(figures, "13")).startswith("13 drones shot down")
+    assert counted_phrase(_figure(figures, "19")) == "19 drones launched"
+
+
+def test_a_part_hung_on_the_particle_keeps_its_verb(nlp):
+    figures = _figures(nlp, "Air defence shot down 17 of 23 drones, the air force said.")
+    assert counted_phrase(_figure(figures, "17")) == "17 drones shot down"
+    assert "shot down" not in counted_phrase(_figure(figures, "23"))
+
+
 def test_a_state_word_after_the_number_is_what_it_counts(nlp):
     figures = _figures(
         nlp, "Medics said 4 missiles were fired and 11 wounded. Six were killed and 23 injured."

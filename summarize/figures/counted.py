@@ -16,8 +16,28 @@ from summarize.figures.words import EVENT_LEMMAS, PARTICIPLES, STATE_ADJECTIVES,
 _PARTICLES = frozenset({"down", "off", "out", "up"})
 
 
+def _partitive_noun(doc: Doc, m: NumberMention) -> Token | None:
+    """The noun of "12 of 15 drones" for its part, 12: a plural noun a few words after "of" + a number."""
+    if m.end + 1 >= len(doc) or doc[m.end].lower_ != "of" or not doc[m.end + 1].like_num:
+        return None
+    for token in doc[m.end + 2 : m.end + 5]:
+        if token.tag_ == "NNS":
+            return token
+        if not (token.like_num or token.dep_ in ("amod", "compound", "nummod", "quantmod")):
+            return None
+    return None
+
+
+def _is_partitive_total(doc: Doc, m: NumberMention) -> bool:
+    """15 in "12 of 15 drones": the whole the part was taken from, not what the verb did."""
+    return m.start >= 2 and doc[m.start - 1].lower_ == "of" and doc[m.start - 2].like_num
+
+
 def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
     anchor = m.anchor
+    partitive = _partitive_noun(doc, m)
+    if partitive is not None and m.unit is None:
+        return partitive
     inside = range(m.start, m.end)
     if m.unit is not None or m.vague:
         for token in doc[m.start : m.end]:
@@ -120,6 +140,8 @@ def _governing_verbs(role: Token) -> tuple[list[Token], str | None]:
     dep = role.dep_
     if dep == "pobj" and verb.dep_ in ("prep", "agent") and verb.head.pos_ in ("VERB", "AUX"):
         return [verb.head], "oblique"
+    if dep == "npadvmod" and verb.lower_ in _PARTICLES and verb.head.pos_ == "VERB" and role.i > verb.i:
+        verb = verb.head  # "shot down 21 of 27 drones" parsed with the count under "down"
     if verb.pos_ not in ("VERB", "AUX") or verb.i == role.i:
         return [], None
     if dep == "npadvmod" and role.i > verb.i and verb.lemma_.lower() in EVENT_LEMMAS:
@@ -203,6 +225,11 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
         phrase = doc[tokens[0].i : tokens[-1].i + 1].text if len(tokens) <= 8 else noun.text
     if noun is not None and noun.i == m.end and noun.lower_ in STATE_ADJECTIVES:
         phrase = noun.text  # "11 wounded": the state word alone, not the clause the parser hung on it
+    if noun is not None and phrase and m.unit is None and _is_partitive_total(doc, m):
+        # the total of "12 of 15 drones" keeps only its own participle ("15 drones launched"), never the
+        # verb that acted on the part ("shot down")
+        participles = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+        return (f"{phrase} {participles[0].text}" if participles else phrase), participles[:1]
     role = _role_token(m, noun)
     verbs, role_name = _event_verbs(role)
     if phrase is None and role_name == "oblique" and role.head.lower_ in ("at", "to"):
