@@ -91,3 +91,10 @@ def test_the_country_is_never_a_city_named_in_passing(nlp):
     )
     figures, _ = _brief(nlp, text)
     assert "Amman" not in (_figure(figures, "70,000").claimed_by or "")
+
+
+def test_he_after_a_title_without_a_name_is_that_person(nlp):
+    # "he" found no referent (a title alone was taken for an organisation) and "he" was shown as the speaker
+    text = "The district mayor said 5 houses had burned down. Rescue work would go on all night, he added."
+    _, statements = _brief(nlp, text)
+    assert [s.speaker for s in statements if "Rescue work" in s.quote] == ["The district mayor"]

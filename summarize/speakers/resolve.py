@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from summarize.mentions import (
     ORG_NOUNS,
+    PERSON_NOUNS,
     Candidate,
     Mention,
     has_person_title,
@@ -53,6 +54,8 @@ class Resolver:
             or has_person_title(self.parsed.doc, mention)
         ):
             kind = "person"
+        elif head.lemma_.lower() in PERSON_NOUNS and head.tag_ == "NN":
+            kind = "person"  # "the regional governor said ... , he added": a later "he" is the governor
         elif head.lemma_.lower() in ORG_NOUNS and head.tag_ in ("NN", "NNP"):
             kind = "org"  # "Ukraine's air force", "the Israeli military": a later "it"
         elif head.tag_ in ("NNS", "NNPS") or head.lower_ == "they":
