@@ -40,6 +40,13 @@ def test_a_part_hung_on_the_particle_keeps_its_verb(nlp):
     assert "shot down" not in counted_phrase(_figure(figures, "23"))
 
 
+def test_the_whole_after_out_of_counts_the_parts_noun_with_its_own_participle(nlp):
+    # "45" lost what it counts ("45" alone) in "30 drones out of 45 launched"
+    figures = _figures(nlp, "Gunners on the ridge shot down 26 drones out of 31 launched at dawn.")
+    assert counted_phrase(_figure(figures, "26")) == "26 drones shot down"
+    assert counted_phrase(_figure(figures, "31")) == "31 drones launched"
+
+
 def test_a_state_word_after_the_number_is_what_it_counts(nlp):
     figures = _figures(
         nlp, "Medics said 4 missiles were fired and 11 wounded. Six were killed and 23 injured."

@@ -33,6 +33,16 @@ def _is_partitive_total(doc: Doc, m: NumberMention) -> bool:
     return m.start >= 2 and doc[m.start - 1].lower_ == "of" and doc[m.start - 2].like_num
 
 
+def _out_of_whole(doc: Doc, m: NumberMention) -> Token | None:
+    """The noun 45 counts in "30 drones out of 45 launched": the part's own plural noun, before "out of"."""
+    if m.start < 4 or doc[m.start - 1].lower_ != "of" or doc[m.start - 2].lower_ != "out":
+        return None
+    for token in reversed(doc[max(0, m.start - 6) : m.start - 2]):
+        if token.tag_ == "NNS" and any(c.dep_ == "nummod" for c in token.children):
+            return token
+    return None
+
+
 def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
     anchor = m.anchor
     partitive = _partitive_noun(doc, m)
@@ -83,6 +93,7 @@ def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
             j += 1
         if j < len(doc) and doc[j].tag_ == "NNS" and doc[j].lemma_.lower() not in TIME_UNITS:
             return doc[j]
+        return _out_of_whole(doc, m)
     return None
 
 
@@ -230,6 +241,13 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
         # verb that acted on the part ("shot down")
         participles = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"]
         return (f"{phrase} {participles[0].text}" if participles else phrase), participles[:1]
+    whole_of = _out_of_whole(doc, m) if noun is not None and m.unit is None else None
+    if whole_of is not None and whole_of.i == noun.i:
+        # its own participle ("out of 45 launched"), never the verb of the part ("shot down")
+        participle = doc[m.end] if m.end < len(doc) and doc[m.end].tag_ == "VBN" else None
+        return (f"{whole_of.text} {participle.text}" if participle else whole_of.text), [
+            participle
+        ] if participle else []
     role = _role_token(m, noun)
     verbs, role_name = _event_verbs(role)
     if phrase is None and role_name == "oblique" and role.head.lower_ in ("at", "to"):
