@@ -47,6 +47,12 @@ def test_the_whole_after_out_of_counts_the_parts_noun_with_its_own_participle(nl
     assert counted_phrase(_figure(figures, "31")) == "31 drones launched"
 
 
+def test_a_figure_with_no_counted_thing_borrows_no_word_like_figure(nlp):
+    # "put the figure at ..." became "about 900 square kilometres of figure"
+    figures = _figures(nlp, "Local monitors put the figure at about 250 square kilometres.")
+    assert counted_phrase(_figure(figures, "about 250 square kilometres")) == "about 250 square kilometres"
+
+
 def test_a_state_word_after_the_number_is_what_it_counts(nlp):
     figures = _figures(
         nlp, "Medics said 4 missiles were fired and 11 wounded. Six were killed and 23 injured."

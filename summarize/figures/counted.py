@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 
 from summarize.figures.phrases import phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import EVENT_LEMMAS, PARTICIPLES, STATE_ADJECTIVES, TIME_UNITS
+from summarize.figures.words import EVENT_LEMMAS, MEASURE_NOUNS, PARTICIPLES, STATE_ADJECTIVES, TIME_UNITS
 
 _PARTICLES = frozenset({"down", "off", "out", "up"})
 
@@ -255,6 +255,8 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
         measured = next((c for c in verbs[0].children if c.dep_ == "dobj"), None) or _subject(verbs[0])
         if measured is not None and measured.pos_ in ("NOUN", "PROPN"):
             phrase = re.sub(r"^(the|a|an)\s+", "", phrase_text(measured), flags=re.IGNORECASE)
+            if phrase.lower() in MEASURE_NOUNS:
+                phrase = None  # "put the figure at 900 km²": no counted thing rather than "of figure"
     if phrase is None and m.unit is not None and m.unit.kind == "time" and verbs:
         # "fighting has raged for nearly three weeks" -> "three weeks of fighting"
         subject = _subject(verbs[0])

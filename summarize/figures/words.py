@@ -84,3 +84,7 @@ STATE_ADJECTIVES = word_set("figures", "state_adjectives")
 
 
 MOVEMENT_VERBS = word_set("figures", "movement_verbs")
+
+
+# "Reports put the figure at 900 km²": the measured noun says nothing about what is counted.
+MEASURE_NOUNS = word_set("figures", "measure_nouns")
