@@ -98,3 +98,11 @@ def test_he_after_a_title_without_a_name_is_that_person(nlp):
     text = "The district mayor said 5 houses had burned down. Rescue work would go on all night, he added."
     _, statements = _brief(nlp, text)
     assert [s.speaker for s in statements if "Rescue work" in s.quote] == ["The district mayor"]
+
+
+def test_a_figure_inside_claims_someone_rejects_is_not_his(nlp):
+    # the one rejecting "claims of 40 dead" was shown as claiming 40 dead
+    text = "The regional governor said 7 people were killed. Earlier claims of 25 dead were untrue, he added."
+    figures, _ = _brief(nlp, text)
+    assert _figure(figures, "25").claimed_by == "Earlier claims"
+    assert _figure(figures, "7").claimed_by == "The regional governor"

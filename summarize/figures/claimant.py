@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import CLAIM_NOUNS
+from summarize.figures.words import CLAIM_NOUNS, HEARSAY_NOUNS
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
 from summarize.mentions import Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
 from summarize.parse import Parsed
@@ -132,21 +132,28 @@ def _claim_noun_before(clause: Token) -> str | None:
         return None
     noun = doc[i]
     if noun.pos_ == "NOUN" and noun.lemma_.lower() in CLAIM_NOUNS:
-        owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
-        if owner is None:
-            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
-            owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-        if owner is not None:
-            return phrase_text(owner)
-        start = noun.i
-        while (
-            start - 1 >= 0
-            and doc[start - 1].dep_ in ("amod", "compound", "case")
-            and doc[start - 1].head.i in (noun.i, start)
-        ):
-            start -= 1
-        return doc[start : noun.i + 1].text  # the seed's gold names "previous claims" the claimant
+        return _claim_owner(noun)
     return None
+
+
+def _claim_owner(noun: Token) -> str:
+    """Who a claim noun belongs to: its owner ("Kiev's claims", "claims by Kiev"), else the claim itself
+    (the seed's gold names "previous claims" the claimant)."""
+    doc = noun.doc
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    if owner is None:
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    if owner is not None:
+        return phrase_text(owner)
+    start = noun.i
+    while (
+        start - 1 >= 0
+        and doc[start - 1].dep_ in ("amod", "compound", "case")
+        and doc[start - 1].head.i in (noun.i, start)
+    ):
+        start -= 1
+    return doc[start : noun.i + 1].text
 
 
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
@@ -163,6 +170,9 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
             cited = _according_to(node)
             if cited is not None:
                 return cited, None, None
+        if node.pos_ == "NOUN" and node.lemma_.lower() in HEARSAY_NOUNS and child.lower_ == "of":
+            # "claims of 40 dead were false, he said": the figure is the claim's, not the one who rejects it
+            return _claim_owner(node), None, None
         if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ccomp", "relcl", "acl", "advcl", "conj", "xcomp"):
             noun_claim = _claim_noun_before(node)
             if noun_claim is not None:

@@ -88,3 +88,8 @@ MOVEMENT_VERBS = word_set("figures", "movement_verbs")
 
 # "Reports put the figure at 900 km²": the measured noun says nothing about what is counted.
 MEASURE_NOUNS = word_set("figures", "measure_nouns")
+
+
+# Claims someone else made: a figure inside "claims of N" is theirs, even when the sentence's speaker
+# quotes or rejects it.
+HEARSAY_NOUNS = word_set("figures", "hearsay_nouns")
