@@ -53,6 +53,13 @@ def test_a_figure_with_no_counted_thing_borrows_no_word_like_figure(nlp):
     assert counted_phrase(_figure(figures, "about 250 square kilometres")) == "about 250 square kilometres"
 
 
+def test_a_part_after_a_fronted_whole_counts_the_wholes_noun(nlp):
+    # "31 were intercepted" after "Of the 40 missiles fired," lost what it counts ("31 intercepted")
+    figures = _figures(nlp, "Of the 12 drones launched at the port, 9 were shot down.")
+    assert counted_phrase(_figure(figures, "9")) == "9 drones shot down"
+    assert _figure(figures, "9").category == _figure(figures, "12").category
+
+
 def test_a_state_word_after_the_number_is_what_it_counts(nlp):
     figures = _figures(
         nlp, "Medics said 4 missiles were fired and 11 wounded. Six were killed and 23 injured."

@@ -43,6 +43,20 @@ def _out_of_whole(doc: Doc, m: NumberMention) -> Token | None:
     return None
 
 
+def _fronted_whole(doc: Doc, m: NumberMention) -> Token | None:
+    """The noun 31 counts in "Of the 40 missiles fired, 31 were intercepted": a bare number subject whose
+    verb has a fronted "of" phrase naming the whole with its own number."""
+    anchor = m.anchor
+    if m.unit is not None or anchor.dep_ not in ("nsubj", "nsubjpass") or anchor.head.pos_ != "VERB":
+        return None
+    for prep in anchor.head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i < anchor.i:
+            whole = next((c for c in prep.children if c.dep_ == "pobj" and c.tag_ == "NNS"), None)
+            if whole is not None and any(c.like_num for c in whole.children):
+                return whole
+    return None
+
+
 def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
     anchor = m.anchor
     partitive = _partitive_noun(doc, m)
@@ -93,7 +107,7 @@ def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
             j += 1
         if j < len(doc) and doc[j].tag_ == "NNS" and doc[j].lemma_.lower() not in TIME_UNITS:
             return doc[j]
-        return _out_of_whole(doc, m)
+        return _out_of_whole(doc, m) or _fronted_whole(doc, m)
     return None
 
 
@@ -128,6 +142,9 @@ def _role_token(m: NumberMention, noun: Token | None) -> Token:
     inside = range(m.start, m.end)
     if noun is None or m.vague or noun.head.i in inside:
         return m.anchor
+    fronted = _fronted_whole(noun.doc, m)
+    if fronted is not None and fronted.i == noun.i:
+        return m.anchor  # the number is the verb's subject; the fronted whole only names what it counts
     if noun.head.dep_ == "prep" and noun.head.head.i in inside:  # "10 of the drones", "800 km² of territory"
         return m.anchor
     return noun
