@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from storage.ask_queries import (
     ArticleRef,
@@ -155,8 +156,11 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     return score
 
 
-def _date(article: ArticleRef) -> str:
-    return (article.published or "")[:10] or article.received_at.date().isoformat()
+def _date(article: ArticleRef, tz: ZoneInfo | None = None) -> str:
+    """The published date, else the day the chat received it, in the chat's time zone when known (23:30
+    UTC is already tomorrow in Kyiv)."""
+    received = article.received_at.astimezone(tz) if tz is not None else article.received_at
+    return (article.published or "")[:10] or received.date().isoformat()
 
 
 def _source(article: ArticleRef) -> Source:
@@ -399,8 +403,10 @@ async def answer_question(
     *,
     article_id: int | None = None,
     threshold: float = ANSWER_THRESHOLD,
+    tz: ZoneInfo | None = None,
 ) -> Answer:
-    """Answer `question` from chat `chat_id`'s stored articles (only article `article_id` when given)."""
+    """Answer `question` from chat `chat_id`'s stored articles (only article `article_id` when given);
+    received dates are given in `tz`, the chat's time zone."""
     analysis = question if isinstance(question, Question) else analyze_question(question)
     if analysis.kind == "how_many":
         scored = await _how_many(db, chat_id, analysis, article_id, threshold)
@@ -408,6 +414,8 @@ async def answer_question(
         scored = await _who_said(db, chat_id, analysis, article_id)
     else:
         scored = await _by_sentence(db, chat_id, analysis, article_id)
+    if tz is not None:
+        scored = [(replace(item, date=_date(article, tz)), article) for item, article in scored]
     best = max((item.score for item, _ in scored), default=0.0)
     items = _select(analysis, scored, threshold)
     searched = 1 if article_id is not None else await db.articles.count(chat_id)

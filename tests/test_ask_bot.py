@@ -143,3 +143,29 @@ async def test_ask_matches_synonyms_and_refuses_answers_without_what_was_asked(
         [said] = await harness.send(3, "/ask What did Zelensky say?")
         assert said.text.startswith("None of the 3 articles") and "/speakers" in said.text
         assert harness.errors == []
+
+
+async def test_an_answer_gives_the_received_day_in_the_chats_time_zone(
+    tmp_path: Path, bot_nlp_pool: NlpPool
+) -> None:
+    """Issue 14: a pasted text has no published date, so /ask cites the day it was received, which must
+    be the chat's day, not UTC's. Of UTC+14 and UTC-11 one is on another calendar day at any moment."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    async with make_harness(tmp_path, bot_nlp_pool, modules=MODULES) as harness:
+        now = datetime.now(UTC)
+        zone = next(
+            name
+            for name in ("Pacific/Kiritimati", "Pacific/Pago_Pago")
+            if now.astimezone(ZoneInfo(name)).date() != now.date()
+        )
+        await harness.send(5, f"/settings timezone {zone}")
+        await harness.send(5, ARTICLE_TEXT)
+        received = datetime.now(UTC)
+        [reply] = await harness.send(5, "/ask How many civilians were killed in Zarichne?")
+        assert "12" in reply.text, reply.text
+        local_day = received.astimezone(ZoneInfo(zone)).date().isoformat()
+        assert local_day in reply.text, (zone, reply.text)
+        assert received.date().isoformat() not in reply.text
+        assert harness.errors == []

@@ -11,6 +11,7 @@ the answer is a few indexed SQLite reads.
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
@@ -97,7 +98,9 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
             reply_to=message.message_id,
         )
         return
-    answer = await answer_question(services(context).db, chat_id, question, article_id=article_id)
+    db = services(context).db
+    zone = ZoneInfo((await db.chats.ensure(chat_id)).timezone)
+    answer = await answer_question(db, chat_id, question, article_id=article_id, tz=zone)
     await send_html(context.bot, chat_id, answer.to_html(), reply_to=message.message_id)
 
 
