@@ -89,9 +89,11 @@ class AnswerItem:
     where: str | None
     when: str | None
     source: Source
-    date: str | None  # the article's published date, else the day it was received (ISO)
     score: float
     phrase: str | None = None  # figure: value and what it counts as a reader says it ("Thousands of troops")
+    # The article's published date, else the day it was received (ISO, in the chat's zone): set by
+    # `answer_question` from the article each candidate is paired with.
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,6 @@ def _sentence_item(match: SentenceMatch, score: float, figures: list[Figure] = (
         where=where,
         when=when,
         source=_source(match.article),
-        date=_date(match.article),
         score=score,
     )
 
@@ -250,7 +251,6 @@ async def _how_many(
                 where=figure.where,
                 when=figure.when,
                 source=_source(match.article),
-                date=_date(match.article),
                 score=score,
                 phrase=counted_phrase(figure),
             )
@@ -293,7 +293,6 @@ async def _who_said(
             where=None,
             when=None,
             source=_source(row.article),
-            date=_date(row.article),
             score=score,
         )
         scored.append((item, row.article))
@@ -320,7 +319,6 @@ async def _quotes_by_content(
                 where=None,
                 when=None,
                 source=_source(match.article),
-                date=_date(match.article),
                 score=coverage(question, statement.quote),
             )
             scored.append((item, match.article))
@@ -414,8 +412,8 @@ async def answer_question(
         scored = await _who_said(db, chat_id, analysis, article_id)
     else:
         scored = await _by_sentence(db, chat_id, analysis, article_id)
-    if tz is not None:
-        scored = [(replace(item, date=_date(article, tz)), article) for item, article in scored]
+    # Each candidate's date comes from its article, once, in the chat's zone.
+    scored = [(replace(item, date=_date(article, tz)), article) for item, article in scored]
     best = max((item.score for item, _ in scored), default=0.0)
     items = _select(analysis, scored, threshold)
     searched = 1 if article_id is not None else await db.articles.count(chat_id)

@@ -35,8 +35,12 @@ from bot.halve import halve_html
 log = logging.getLogger(__name__)
 
 TOO_LONG = "message is too long"
-# Only the first part of a cut message replies to the user's message or carries the buttons.
-_FIRST_PART_ONLY = ("reply_markup", "reply_parameters", "reply_to_message_id")
+# Only the first part of a cut message replies to the user's message, carries the buttons or (for an
+# edit) is the edited message; the second is a new message after it.
+_FIRST_PART_ONLY = frozenset({"reply_markup", "reply_parameters", "reply_to_message_id", "message_id"})
+
+_Result = bool | dict[str, Any] | list[dict[str, Any]] | None
+_Callback = Callable[..., Coroutine[Any, Any, _Result]]
 
 # Calls that do the same thing when repeated (a repeated edit with the same text is refused as "not
 # modified", which means the first one landed).
@@ -69,13 +73,13 @@ class RetryingRateLimiter(AIORateLimiter):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]] | None]],
+        callback: _Callback,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]] | None:
+    ) -> _Result:
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self.deadline_s
         pause = self.backoff_s
@@ -110,17 +114,17 @@ class RetryingRateLimiter(AIORateLimiter):
 
     async def _in_two_parts(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]] | None]],
+        callback: _Callback,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         halves: tuple[str, str],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]] | None:
+    ) -> _Result:
         first_data = {**data, "text": halves[0]}
         first = await self.process_request(callback, (endpoint, first_data), kwargs, endpoint, first_data,
                                            rate_limit_args)  # fmt: skip
-        second_data = {k: v for k, v in data.items() if k not in _FIRST_PART_ONLY and k != "message_id"}
+        second_data = {k: v for k, v in data.items() if k not in _FIRST_PART_ONLY}
         second_data["text"] = halves[1]
         await self.process_request(callback, ("sendMessage", second_data), kwargs, "sendMessage", second_data,
                                    rate_limit_args)  # fmt: skip

@@ -535,8 +535,8 @@ class LocalBotApi:
         if draw() < plan.too_long:
             self.injected["message is too long"] += 1
             raise _bad_request("message is too long")
-        long_text = len(params.text("text") or "") > plan.too_long_over
-        if plan.too_long_over and method != "senddocument" and long_text:
+        too_long = plan.too_long_over and method != "senddocument"
+        if too_long and len(params.text("text") or "") > plan.too_long_over:
             self.injected["message is too long"] += 1
             raise _bad_request("message is too long")
         if draw() < plan.timeout_after_delivery:

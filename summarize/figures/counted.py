@@ -59,8 +59,8 @@ def _fronted_whole(doc: Doc, m: NumberMention) -> Token | None:
 
 def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
     anchor = m.anchor
-    partitive = _partitive_noun(doc, m)
-    if partitive is not None and m.unit is None:
+    partitive = _partitive_noun(doc, m) if m.unit is None else None
+    if partitive is not None:
         return partitive
     inside = range(m.start, m.end)
     if m.unit is not None or m.vague:
