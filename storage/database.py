@@ -17,6 +17,7 @@ from storage.feeds import Feeds
 from storage.leader import Leadership
 from storage.migrations import LATEST, migrate, schema_version
 from storage.migrations_pg import TS_CONFIG
+from storage.outbox import Outbox
 from storage.pg import PgConnections, is_postgres_url
 from storage.privacy import Privacy
 from storage.records import DeletedChat, IntegrityReport
@@ -37,6 +38,7 @@ class Database:
         self.search = Search(conns)
         self.feeds = Feeds(conns, defaults)
         self.digests = Digests(conns, defaults)
+        self.outbox = Outbox(conns)
         self.privacy = Privacy(conns)
         self.leadership = Leadership(conns.url if isinstance(conns, PgConnections) else None)
 

@@ -268,12 +268,32 @@ STEP_5_ASK_INDEXES = Step(
     ),
 )
 
+STEP_6_OUTBOX = Step(
+    6,
+    "the outbox: replies recorded before their first attempt, deleted once Telegram has them",
+    (
+        # No foreign key to chats: a reply never creates a chat row (/forget deletes a chat's rows itself).
+        """
+        CREATE TABLE outbox (
+            id         INTEGER PRIMARY KEY,
+            chat_id    INTEGER NOT NULL,
+            method     TEXT NOT NULL,
+            payload    TEXT NOT NULL,  -- the call's parameters, JSON
+            owner      TEXT NOT NULL,  -- the run sending it; another run's rows are resumed at start
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX outbox_chat ON outbox (chat_id, id)",
+    ),
+)
+
 STEPS: tuple[Step, ...] = (
     STEP_1_CORE,
     STEP_2_SEARCH,
     STEP_3_FEEDS_DIGESTS,
     STEP_4_DIGEST_DELIVERY,
     STEP_5_ASK_INDEXES,
+    STEP_6_OUTBOX,
 )
 LATEST = STEPS[-1].version
 

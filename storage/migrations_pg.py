@@ -230,12 +230,27 @@ STEP_5_ASK_INDEXES = (
     "CREATE INDEX quotes_sentence ON quotes (article_id, sentence)",
 )
 
+STEP_6_OUTBOX = (
+    """
+    CREATE TABLE outbox (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        chat_id    BIGINT NOT NULL,
+        method     TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        owner      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX outbox_chat ON outbox (chat_id, id)",
+)
+
 STEPS: dict[int, tuple[str, ...]] = {
     1: STEP_1_CORE,
     2: STEP_2_SEARCH,
     3: STEP_3_FEEDS_DIGESTS,
     4: STEP_4_DIGEST_DELIVERY,
     5: STEP_5_ASK_INDEXES,
+    6: STEP_6_OUTBOX,
 }
 
 _VERSION_TABLE = (

@@ -1,0 +1,100 @@
+"""Replies on their way to Telegram: each recorded before its first attempt, deleted once Telegram has it.
+
+A row is the Bot API call as it goes out (method and JSON parameters), so a run that dies while the call
+is still being retried leaves it here and the next start sends it. Delivered rows are deleted at once
+rather than kept as "done": nothing reads them, and no reply text outlives its delivery (what /forget
+must remove stays as small as the replies in flight). No foreign key to `chats`: a reply must not create
+a chat row (the answer to /forget goes to a chat that no longer has one); /forget deletes the rows itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.chats import check_chat_id
+from storage.clock import from_db, to_db
+from storage.db import Connections
+
+
+@dataclass(frozen=True)
+class PendingReply:
+    """A Bot API call recorded and not (known to be) carried out yet."""
+
+    id: int  # increasing: a chat's replies are sent in id order
+    chat_id: int
+    method: str  # the Bot API method, e.g. "sendMessage"
+    params: dict[str, Any]  # the call's parameters as JSON values
+    owner: str  # the run (process) that is sending it
+    created_at: datetime
+
+
+class Outbox:
+    def __init__(self, conns: Connections) -> None:
+        self._conns = conns
+
+    async def add(
+        self, chat_id: int, method: str, params: Mapping[str, Any], *, owner: str, at: datetime
+    ) -> int:
+        """Record a call about to be made; its id."""
+        payload = json.dumps(dict(params), ensure_ascii=False, separators=(",", ":"))
+        async with self._conns.writing() as conn:
+            row = await (
+                await conn.execute(
+                    "INSERT INTO outbox (chat_id, method, payload, owner, created_at) VALUES (?, ?, ?, ?, ?)"
+                    " RETURNING id",
+                    (check_chat_id(chat_id), method, payload, owner, to_db(at)),
+                )
+            ).fetchone()
+        assert row is not None
+        return int(row["id"])
+
+    async def done(self, chat_id: int, reply_id: int) -> None:
+        """Telegram has it (or refused it for good): the row goes."""
+        async with self._conns.writing() as conn:
+            await conn.execute(
+                "DELETE FROM outbox WHERE chat_id = ? AND id = ?", (check_chat_id(chat_id), int(reply_id))
+            )
+
+    async def pending(self, chat_id: int) -> list[PendingReply]:
+        """The chat's unsent replies, oldest first."""
+        async with self._conns.reading() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM outbox WHERE chat_id = ? ORDER BY id", (check_chat_id(chat_id),)
+            )
+        return [_reply(row) for row in rows]
+
+    async def take_over(self, chat_id: int, *, owner: str) -> list[PendingReply]:
+        """Make the chat's unsent replies of other runs this run's, and return them oldest first."""
+        async with self._conns.writing() as conn:
+            await conn.execute(
+                "UPDATE outbox SET owner = ? WHERE chat_id = ? AND owner <> ?",
+                (owner, check_chat_id(chat_id), owner),
+            )
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM outbox WHERE chat_id = ? ORDER BY id", (chat_id,)
+            )
+        return [_reply(row) for row in rows]
+
+    async def chats_left_by_others(self, owner: str) -> list[int]:
+        """Chats with unsent replies of runs other than `owner` (the start-up view across chats), the
+        chat of the oldest first."""
+        async with self._conns.reading() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT chat_id FROM outbox WHERE owner <> ? GROUP BY chat_id ORDER BY min(id)", (owner,)
+            )
+        return [int(row["chat_id"]) for row in rows]
+
+
+def _reply(row: Any) -> PendingReply:
+    return PendingReply(
+        id=int(row["id"]),
+        chat_id=int(row["chat_id"]),
+        method=row["method"],
+        params=json.loads(row["payload"]),
+        owner=row["owner"],
+        created_at=from_db(row["created_at"]),
+    )
