@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from types import ModuleType
 
@@ -23,6 +24,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.delivery import RetryingRateLimiter
 from bot.nlp_pool import NlpPool
 from bot.ordering import PerChatUpdateProcessor
+from bot.outbox import ReplyOutbox
 from bot.services import SERVICES_KEY, CommandSpec, Services
 from bot.settings import Settings
 from storage import Database, open_database
@@ -128,6 +130,7 @@ async def start_services(application: Application) -> None:
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings, db=db, nlp=nlp, http=http, commands=commands
     )
+    await start_outbox(application, db)
     await application.bot.set_my_commands([BotCommand(c.name, c.description[:256]) for c in commands])
     log.info(
         "bot services started: %s database, %d NLP worker(s)",
@@ -136,11 +139,32 @@ async def start_services(application: Application) -> None:
     )
 
 
+async def start_outbox(application: Application, db: Database) -> None:
+    """Record replies in the durable outbox from now on, and send what dead runs left in it (each chat's
+    left replies before its new ones; on PostgreSQL with several processes, the scheduler's leader does)."""
+    limiter = application.bot.rate_limiter
+    if not isinstance(limiter, RetryingRateLimiter):
+        return
+    limiter.outbox = ReplyOutbox(db.outbox, owner=uuid.uuid4().hex)
+    if await db.leadership.is_leader():
+        chats = await limiter.outbox.resume(limiter.resender(application.bot))
+        if chats:
+            log.info("outbox: sending the replies earlier runs left in %d chat(s)", chats)
+
+
+async def stop_outbox(application: Application) -> None:
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, RetryingRateLimiter) and limiter.outbox is not None:
+        outbox, limiter.outbox = limiter.outbox, None
+        await outbox.close()
+
+
 async def stop_services(application: Application) -> None:
     """post_shutdown: close what start_services opened (never what the caller passed in)."""
     svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
     if svc is None:
         return
+    await stop_outbox(application)
     owned = application.bot_data[_OWNED]
     await svc.http.aclose()
     if owned["nlp"]:

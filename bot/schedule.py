@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes
 
 from bot.digest import DigestOutcome, SendMessage, resume_digest, send_digest
+from bot.outbox import unrecorded
 from bot.poller import PollConfig, Poller, PollReport, utc_now
 from bot.services import Services, services
 from storage import ChatSettings
@@ -108,7 +109,13 @@ def telegram_sender(application: Application) -> SendMessage:
 
 async def send_due_digests(application: Application) -> list[DigestOutcome]:
     """One due-check: first finish every digest a dead run (or a failed send) left claimed, then send
-    every digest that is due now (each claimed once per chat and local day, delivered at least once)."""
+    every digest that is due now (each claimed once per chat and local day, delivered at least once).
+    Their sends skip the reply outbox (bot/outbox.py): the digest's claim is their delivery record."""
+    with unrecorded():
+        return await _send_due_digests(application)
+
+
+async def _send_due_digests(application: Application) -> list[DigestOutcome]:
     svc = install(application)
     now = clock_of(svc)()
     owner = svc.extras[OWNER]

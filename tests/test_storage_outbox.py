@@ -24,7 +24,9 @@ def _send(chat: int, text: str) -> dict[str, object]:
 async def test_rows_are_kept_per_chat_in_order_until_done(db):
     first = await db.outbox.add(A, "sendMessage", _send(A, "one « ü"), owner="run1", at=at(0))
     other = await db.outbox.add(B, "sendMessage", _send(B, "group"), owner="run1", at=at(1))
-    second = await db.outbox.add(A, "editMessageText", {**_send(A, "two"), "message_id": 7}, owner="run1", at=at(2))
+    second = await db.outbox.add(
+        A, "editMessageText", {**_send(A, "two"), "message_id": 7}, owner="run1", at=at(2)
+    )
     pending = await db.outbox.pending(A)
     assert [row.id for row in pending] == [first, second] and first < second
     assert pending[0].params == _send(A, "one « ü") and pending[0].method == "sendMessage"
