@@ -13,7 +13,8 @@ rate limiting and retries, within a deadline,
   timed-out deletion, mean it did, and the call counts as done. Sends are repeated too, at least once:
   the Bot API has no call to look a message up and no idempotency key, so a send whose first attempt was
   delivered then shows twice. In this bot a duplicate is better than a lost reply (and a brief is mostly
-  an edit of its placeholder, which is not duplicated).
+  an edit of its placeholder, which is not duplicated). Each repeat waits twice as long for its answer
+  (10 s, 20 s, … up to 60 s), so a slow Telegram costs one copy, not one per attempt.
 
 Every call that changes what a chat shows is also recorded in the durable outbox first (bot/outbox.py,
 `self.outbox` once the bot's storage is open), so its retries survive the process.
@@ -68,6 +69,8 @@ REPEATABLE = frozenset(
         "deleteWebhook",
     }
 )
+DEFAULT_READ_TIMEOUT_S = 5.0  # PTB's HTTPXRequest default
+MAX_READ_TIMEOUT_S = 60.0
 # Calls repeated after a timeout although a repeat may duplicate them (no lookup exists): at least once.
 RESENT_AFTER_TIMEOUT = frozenset({"sendMessage", "sendDocument"})
 # What the repeat of a timed-out call is refused with when the first attempt had carried it out.
@@ -130,6 +133,7 @@ class RetryingRateLimiter(AIORateLimiter):
         give_up = loop.time() + self.deadline_s
         pause = self.backoff_s
         timed_out = False  # an earlier attempt got no answer: Telegram may have carried it out
+        patience = DEFAULT_READ_TIMEOUT_S
         while True:
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
@@ -154,6 +158,13 @@ class RetryingRateLimiter(AIORateLimiter):
                     raise
                 failure, wait, kind, timed_out = error, pause, "timeout", True
                 pause = min(pause * 2, self.max_backoff_s)
+                # A slow Telegram answers the repeat rather than being asked a third time (each time a
+                # send may land once more): the repeat waits twice as long for its answer, up to a minute.
+                given = kwargs.get("read_timeout")
+                patience = min(
+                    max(patience, given if isinstance(given, int | float) else 0) * 2, MAX_READ_TIMEOUT_S
+                )
+                kwargs = {**kwargs, "read_timeout": patience}
             except NetworkError as error:  # 5xx, or no connection: the call was not carried out
                 failure, wait, kind = error, pause, "5xx"
                 pause = min(pause * 2, self.max_backoff_s)

@@ -7,6 +7,7 @@ at once and four 429s in a row lost it after PTB's three retries (the apology ca
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from bot.local_api import Faults, LocalBotApi
@@ -46,3 +47,58 @@ async def test_row9_every_reply_arrives_once_under_injected_faults(
         assert stormy[chat] == calm[chat], chat  # every reply, once, in order; no apology instead
         assert not any(text.startswith("Sorry, something went wrong") for text in stormy[chat])
     print(f"\nfaults injected: {dict(api.injected)}")
+
+
+# Sends and edits answered after hang_s (7 s), past PTB's 5 s read timeout: carried out, no answer in time.
+TIMEOUTS = Faults(seed=5, timeout_after_delivery=0.3)
+PROGRESS = ("Reading", "Writing", "Fetched", "Downloaded")  # a placeholder whose send landed twice stays
+TIMEOUT_CONVERSATION = {
+    1: [ARTICLE_TEXT, "/history"],  # the brief: a placeholder sent at once, then edited (and staged)
+    2: ["/start", "/settings", "/help", "/feeds"],
+}
+
+
+def _extras(stormy: list[str], calm: list[str]) -> list[str] | None:
+    """What `stormy` has beyond `calm`, if `calm` is in it in order (else None)."""
+    extras, rest = [], iter(stormy)
+    for wanted in calm:
+        for text in rest:
+            if text == wanted:
+                break
+            extras.append(text)
+        else:
+            return None
+    return extras + list(rest)
+
+
+async def test_a_call_answered_after_the_timeout_is_repeated_not_reported(
+    tmp_path: Path, bot_nlp_pool: NlpPool
+) -> None:
+    """Issue 12 row 9, "a send answered after the read timeout": Telegram carried the call out, the bot
+    never heard back. Edits are repeated, and "message is not modified" then means the first landed: the
+    brief is never sent twice. Sends are repeated (no Bot API call can look a message up): a send that
+    had landed shows twice, never not at all. Before: the send's TimedOut reached the error handler (the
+    apology instead of the reply) and the repeated edit's "not modified" made the brief be sent again."""
+    results = {}
+    for name, faults in (("calm", None), ("stormy", TIMEOUTS)):
+        async with LocalBotApi(token=TOKEN, faults=faults) as api:
+            async with make_harness(tmp_path / name, bot_nlp_pool, api=api, placeholder_after_s=0) as harness:
+                for chat, texts in TIMEOUT_CONVERSATION.items():
+                    for text in texts:  # one at a time: the seeded faults fall on the same calls each run
+                        await api.push_text(chat, text)
+                        await harness.idle(timeout=120)
+                assert harness.errors == [], harness.errors
+                retried = dict(harness.application.bot.rate_limiter.retried)
+            results[name] = {chat: [m.text for m in api.messages(chat)] for chat in TIMEOUT_CONVERSATION}
+    calm, stormy = results["calm"], results["stormy"]
+    timeouts = api.injected["timeout after delivery"]
+    print(f"\ntimeouts after delivery injected: {timeouts}; retried: {retried}; chats: {stormy}")
+    assert timeouts >= 2 and retried.get("landed before", 0) >= 1  # an edit and a send timed out
+    for chat in TIMEOUT_CONVERSATION:
+        assert not any(text.startswith("Sorry, something went wrong") for text in stormy[chat])
+        extras = _extras(stormy[chat], calm[chat])
+        assert extras is not None, (chat, stormy[chat], calm[chat])  # every reply, in order
+        assert all(text in calm[chat] or text.startswith(PROGRESS) for text in extras), extras
+        assert len(extras) <= timeouts
+        assert max(Counter(stormy[chat]).values()) <= 2  # a repeat waits longer: one extra copy at most
+    assert sum(1 for text in stormy[1] if "Summary" in text) == 1  # the edited brief once
