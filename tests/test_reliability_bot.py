@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,9 @@ async def test_row11_forget_leaves_no_text_in_any_file_or_log_while_a_read_is_op
         await bot.send(CHAT, f"/crash the shelling of {canary} went on")  # an error that quotes user text
         assert len(bot.errors) == 1
         await bot.send(other_chat, SECOND_TEXT)
+        # A reply a dead run left in the outbox, quoting the chat's text: /forget removes it with the rest.
+        left = {"chat_id": CHAT, "text": f"Summary: the shelling of {canary}", "parse_mode": "HTML"}
+        await db.outbox.add(CHAT, "sendMessage", left, owner="a dead run", at=datetime.now(UTC))
         [question] = await bot.send(CHAT, "/forget")
         held = asyncio.Event()
 
@@ -201,6 +205,7 @@ async def test_row11_forget_leaves_no_text_in_any_file_or_log_while_a_read_is_op
         await reader
         assert "deleted 1 article(s)" in bot.api.message(CHAT, question.message_id).text
         assert await db.articles.count(CHAT) == 0 and await db.articles.count(other_chat) == 1
+        assert await db.outbox.pending(CHAT) == []
         files = sorted(tmp_path.glob("bot.sqlite3*"))
         assert files
         for needle in (canary, canary.lower()):
