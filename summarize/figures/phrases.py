@@ -24,6 +24,8 @@ def phrase_text(token: Token) -> str:
     if token.i > end:  # the head itself must be inside
         start, end = token.i, token.i
     while end > start and (doc[end].is_punct or doc[end].lower_ in ("and", "or")):
+        if doc[end].text == ")" and "(" in doc[start:end].text:
+            break  # "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the bracket closes inside the name
         end -= 1
     while start < end and (doc[start].is_punct or doc[start].is_quote):
         start += 1
