@@ -279,3 +279,16 @@ def can_speak(token: Token) -> bool:
     """Whether a speaker or claimant head can say things: a person, group, office or document, not an image,
     a piece of evidence or a word such as "claims"."""
     return token.lemma_.lower() not in NOT_SPEAKERS and token.lower_ not in NOT_SPEAKERS
+
+
+def relative_can_speak(token: Token) -> bool:
+    """A relative "which" / "that" speaks only for a group, office or document it refers to: "the ministry,
+    which said" can, "the funding system, which advocates say ..." (a misparse) or "rules that aim to"
+    cannot. Other words are left to `can_speak`."""
+    if token.lower_ not in ("which", "that") or token.head.dep_ != "relcl":
+        return True
+    antecedent = token.head.head
+    lemma = antecedent.lemma_.lower()
+    return antecedent.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
+        lemma in ORG_NOUNS or lemma in PERSON_NOUNS or lemma in GENERIC_ORG_NOUNS
+    )

@@ -78,3 +78,39 @@ def test_a_fraction_of_respondents_is_no_claimant(nlp):
 
 def test_an_unresolved_pronoun_is_no_claimant(nlp):
     assert _claimant(nlp, "They said 25 houses burned in the night.", "25") is None
+
+
+def _speakers(nlp, text: str) -> list[str]:
+    from summarize.speakers import extract_speakers
+
+    parsed = parse(text, nlp=nlp)
+    return [s.speaker for s in extract_speakers(parsed, find_attributions(parsed))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an advert, a speech, a news conference: the speaker is whoever made them
+        "The ad says the governor will cut pensions for veterans.",
+        "A recent news conference suggested that the ministry was preparing a new offensive.",
+    ],
+)
+def test_things_that_carry_words_are_no_speakers(nlp, text):
+    assert not [s for s in _speakers(nlp, text) if s.split()[-1].lower() in ("system", "ad", "conference")]
+
+
+def test_an_organisation_behind_which_still_speaks(nlp):
+    text = (
+        "The aid agency, which said 40 trucks were stuck at the crossing, asked for a pause in the fighting."
+    )
+    assert _claimant(nlp, text, "40") is not None
+
+
+def test_a_relative_which_speaks_only_for_who_can_speak(nlp):
+    from summarize.mentions import relative_can_speak
+
+    def which(text: str):
+        return next(t for t in nlp(text) if t.lower_ == "which")
+
+    assert relative_can_speak(which("The ministry, which said the road was open, sent 12 trucks."))
+    assert not relative_can_speak(which("The funding system, which says little about rural schools, failed."))
