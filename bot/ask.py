@@ -60,7 +60,7 @@ _TIME_CUE = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
     r"july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec|yesterday|today|"
     r"tomorrow|tonight|week|month|year|ago|since|(?:19|20)\d\d|morning|evening|night|summer|winter|spring|"
-    r"autumn)\b",
+    r"autumn|dawn|dusk|noon|midnight|gmt|utc|a\.m|p\.m)\b|\b\d{1,2}[:.]\d\d\b",
     re.IGNORECASE,
 )
 _PLACE_CUE = re.compile(r"\b(?:in|near|at|from|outside|across|around)\s+(?:the\s+)?[A-Z][\w'-]+")
@@ -158,6 +158,25 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     return score
 
 
+def names_held(question: Question, text: str, *, context: str = "", title: str | None = None) -> bool:
+    """Negative evidence: whether every name the question asks about is in the candidate, the sentences
+    just before it or its article's title. A sentence about Kursk that never names NATO does not answer
+    "Did NATO send troops to Ukraine?", however many other words it shares."""
+    held = _stems(" ".join((text, context, title or "")))
+    return all(_holds(t.stems, held) for t in question.terms if t.is_name)
+
+
+def counts_what_is_asked(question: Question, counts: str | None, sentence: str) -> bool:
+    """Whether a figure counts what a how-many question asks about: the counted noun ("bridges",
+    "drones", or a synonym) in what the figure counts (in its sentence when the figure names no thing),
+    and the names inside the counted phrase ("Ukrainian soldiers") in the figure or its own sentence."""
+    head = question.counted_head
+    if head is not None and not _holds(head.stems, _stems(counts or sentence)):
+        return False
+    own = _stems((counts or "") + " " + sentence)
+    return all(_holds(t.stems, own) for t in question.counted if t.is_name)
+
+
 def _date(article: ArticleRef, tz: ZoneInfo | None = None) -> str:
     """The published date, else the day the chat received it, in the chat's time zone when known (23:30
     UTC is already tomorrow in Kyiv)."""
@@ -229,13 +248,23 @@ async def _how_many(
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
+        answering = 0  # figures of this sentence that count what is asked
         for figure in found:
             context = " ".join(
                 x or "" for x in (match.text, figure.counts, figure.claimed_by, figure.where, figure.when)
             )
-            # What the figure counts must fit too: "six villages" in a sentence about evacuated residents
-            # does not answer "how many residents were evacuated".
-            counted = coverage(question, figure.counts) if figure.counts else 0.5
+            # What the figure counts must be what is asked: "six villages" in a sentence about evacuated
+            # residents does not answer "how many residents were evacuated"; nor do "30 soldiers" answer
+            # "how many Ukrainian soldiers" when the sentence never says whose.
+            if not counts_what_is_asked(question, figure.counts, match.text) or not names_held(
+                question, context, context=before.get(key, ""), title=match.article.title
+            ):
+                continue
+            answering += 1
+            if question.counted_head is not None:
+                counted = 1.0
+            else:
+                counted = coverage(question, figure.counts) if figure.counts else 0.5
             held = coverage(question, context, context=before.get(key, ""), title=match.article.title)
             score = 0.75 * held + 0.25 * counted
             if question.categories and figure.category not in question.categories:
@@ -255,8 +284,14 @@ async def _how_many(
                 phrase=counted_phrase(figure),
             )
             scored.append((item, match.article))
-        if not found and _NUMBER.search(match.text):
-            # A number the figure extractor did not take: the whole sentence, verbatim, scored a little lower.
+        if (
+            not answering
+            and _NUMBER.search(match.text)
+            and counts_what_is_asked(question, None, match.text)
+            and names_held(question, match.text, context=before.get(key, ""), title=match.article.title)
+        ):
+            # A number the figure extractor did not take (or took as counting something else): the whole
+            # sentence, verbatim, scored a little lower.
             score = (
                 coverage(question, match.text, context=before.get(key, ""), title=match.article.title) * 0.9
             )
@@ -358,6 +393,8 @@ async def _by_sentence(
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
+        if not names_held(question, match.text, context=before.get(key, ""), title=match.article.title):
+            continue
         score = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
         # An answer holds what the question asks for: a date or time for "when", a person or group for
         # "who"; a sentence without one is no answer, however many words it shares with the question.
