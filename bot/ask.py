@@ -166,6 +166,12 @@ def names_held(question: Question, text: str, *, context: str = "", title: str |
     return all(_holds(t.stems, held) for t in question.terms if t.is_name)
 
 
+def words_missing(question: Question, text: str) -> list[str]:
+    """The question's required content words (`Term.required`) that `text` does not hold."""
+    held = _stems(text)
+    return [t.word for t in question.terms if t.required and not _holds(t.stems, held)]
+
+
 def counts_what_is_asked(question: Question, counts: str | None, sentence: str) -> bool:
     """Whether a figure counts what a how-many question asks about: the counted noun ("bridges",
     "drones", or a synonym) in what the figure counts (in its sentence when the figure names no thing),
@@ -394,6 +400,10 @@ async def _by_sentence(
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
         if not names_held(question, match.text, context=before.get(key, ""), title=match.article.title):
+            continue
+        # Every content word of the question must be in the sentence or just before it: "When did the
+        # ceasefire in Lebanon start?" is not answered by when something else in Lebanon started.
+        if words_missing(question, match.text + " " + before.get(key, "")):
             continue
         score = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
         # An answer holds what the question asks for: a date or time for "when", a person or group for

@@ -170,6 +170,15 @@ class Term:
     weight: float  # 2 for a name, 1 for a content word, 0.5 for a generic one
     is_name: bool
     is_event: bool = False  # what happened ("killed", "captured"): an answer must hold one of these
+    # What the answer is, not what it is about: the asked type ("town" in "Which town did …") or a number
+    # word ("the three men"), which an answer need not repeat.
+    is_type: bool = False
+
+    @property
+    def required(self) -> bool:
+        """A content word an answer sentence (or the sentences just before it) must hold: a question
+        about a ceasefire is not answered by a sentence that never mentions one."""
+        return not self.is_name and not self.is_type and self.weight >= 1
 
 
 @dataclass(frozen=True)
@@ -276,6 +285,8 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
     seen: set[str] = set()
     tokens = words(text)
     verb = _verb_after_name(tokens)
+    asked = _ASKED_TYPE.match(text)
+    asked_type = asked.group("type").lower() if asked else None
     skip = False
     for index, token in enumerate(tokens):
         if skip:
@@ -297,7 +308,8 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
             or word == verb
             or (word.endswith("ed") and len(word) > 4)
         )
-        terms.append(Term(word, (stem(word), *related), weight, is_name, is_event))
+        is_type = word.isdigit() or word in _NUMBER_WORDS or word == asked_type
+        terms.append(Term(word, (stem(word), *related), weight, is_name, is_event, is_type))
     return tuple(terms)
 
 
@@ -305,6 +317,15 @@ _COUNTED = re.compile(
     r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much)|what\s+(?:is|was|were|are)\s+the\s+number\s+of"
     # "How big was the bounty?", "How far is the courthouse from …": the thing measured.
     r"|how\s+(?:big|large|long|far|old|high|wide|deep)\s+(?:is|was|are|were)(?:\s+the)?)\s+(?P<phrase>.*)$",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousand",
+})  # fmt: skip
+# "Which town did …", "In which province …", "What city …": the noun names the answer's type.
+_ASKED_TYPE = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:(?:in|at|near|from|to)\s+)?(?:which|what)\s+(?P<type>[a-z]+)\b",
     re.IGNORECASE,
 )
 _MEASURED = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+(?!many\b|much\b)", re.IGNORECASE)
