@@ -117,9 +117,12 @@ class Answer:
 
 
 def _stems(text: str) -> set[str]:
-    """The stems of `text`'s words and of each pair of neighbours ("shot down"), for two-word synonyms."""
-    singles = [stem(w) for w in words(text)]
-    return {*singles, *(f"{a} {b}" for a, b in zip(singles, singles[1:], strict=False))}
+    """The stems of `text`'s words and of each pair of neighbours ("shot down"), for two-word synonyms,
+    and of each part of a hyphenated word ("a 400-bed hospital" holds "bed")."""
+    tokens = words(text)
+    singles = [stem(w) for w in tokens]
+    parts = {stem(part) for w in tokens if "-" in w for part in w.split("-") if part}
+    return {*singles, *parts, *(f"{a} {b}" for a, b in zip(singles, singles[1:], strict=False))}
 
 
 def _holds(term_stems: tuple[str, ...], stems: set[str]) -> bool:
@@ -172,12 +175,17 @@ def words_missing(question: Question, text: str) -> list[str]:
     return [t.word for t in question.terms if t.required and not _holds(t.stems, held)]
 
 
-def counts_what_is_asked(question: Question, counts: str | None, sentence: str) -> bool:
+def counts_what_is_asked(
+    question: Question, counts: str | None, sentence: str, category: str | None = None
+) -> bool:
     """Whether a figure counts what a how-many question asks about: the counted noun ("bridges",
     "drones", or a synonym) in what the figure counts (in its sentence when the figure names no thing),
     and the names inside the counted phrase ("Ukrainian soldiers") in the figure or its own sentence."""
     head = question.counted_head
-    if head is not None and not _holds(head.stems, _stems(counts or sentence)):
+    # "How much money …" is answered by any sum of money ("a $10m bounty"): a mass noun names the
+    # figure's category, not a thing that is counted.
+    by_category = category is not None and category in question.measure_categories
+    if head is not None and not by_category and not _holds(head.stems, _stems(counts or sentence)):
         return False
     own = _stems((counts or "") + " " + sentence)
     return all(_holds(t.stems, own) for t in question.counted if t.is_name)
@@ -262,9 +270,9 @@ async def _how_many(
             # What the figure counts must be what is asked: "six villages" in a sentence about evacuated
             # residents does not answer "how many residents were evacuated"; nor do "30 soldiers" answer
             # "how many Ukrainian soldiers" when the sentence never says whose.
-            if not counts_what_is_asked(question, figure.counts, match.text) or not names_held(
-                question, context, context=before.get(key, ""), title=match.article.title
-            ):
+            if not counts_what_is_asked(
+                question, figure.counts, match.text, figure.category
+            ) or not names_held(question, context, context=before.get(key, ""), title=match.article.title):
                 continue
             answering += 1
             if question.counted_head is not None:

@@ -194,6 +194,14 @@ class Question:
     counted: tuple[Term, ...] = ()
 
     @property
+    def measure_categories(self) -> tuple[Category, ...]:
+        """ "How much money/territory/aid …": the figure categories the mass noun asked about names; a
+        figure of one of those answers whatever it says it counts ("a $10m bounty")."""
+        if _HOW_MUCH.match(self.text) is None or self.counted_head is None:
+            return ()
+        return _CATEGORY_WORDS.get(self.counted_head.word, ())
+
+    @property
     def counted_head(self) -> Term | None:
         """The noun a figure must count: the counted phrase's last word that is not a name ("soldiers"),
         None when that is a generic word ("people") that any count of persons answers."""
@@ -328,6 +336,7 @@ _ASKED_TYPE = re.compile(
     r"^\s*(?:(?:and|so|but)\s+)?(?:(?:in|at|near|from|to)\s+)?(?:which|what)\s+(?P<type>[a-z]+)\b",
     re.IGNORECASE,
 )
+_HOW_MUCH = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+much\b", re.IGNORECASE)
 _MEASURED = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+(?!many\b|much\b)", re.IGNORECASE)
 # Where the counted phrase ends: the verb's auxiliary or a preposition ("How many bridges over the Tigris
 # do Iraqi forces control?" counts bridges).
