@@ -63,7 +63,9 @@ _TIME_CUE = re.compile(
     r"autumn|dawn|dusk|noon|midnight|gmt|utc|a\.m|p\.m)\b|\b\d{1,2}[:.]\d\d\b",
     re.IGNORECASE,
 )
-_PLACE_CUE = re.compile(r"\b(?:in|near|at|from|outside|across|around)\s+(?:the\s+)?[A-Z][\w'-]+")
+_PLACE_CUE = re.compile(
+    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?)\s+(?:the\s+)?[A-Z][\w'-]+"
+)
 _NUMBER = re.compile(
     r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
@@ -358,6 +360,10 @@ async def _quotes_by_content(
     _, quotes = await facts_in_sentences(db, chat_id, [(m.article.article_id, m.sentence) for m in matches])
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for match in matches:
+        # "Who said the dam was hit in Kherson?": a quote from an article that never names Kherson is
+        # not the one asked about.
+        if not names_held(question, match.text, title=match.article.title):
+            continue
         for statement in quotes.get((match.article.article_id, match.sentence), []):
             item = AnswerItem(
                 kind="quote",
@@ -415,13 +421,14 @@ async def _by_sentence(
             continue
         score = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
         # An answer holds what the question asks for: a date or time for "when", a person or group for
-        # "who"; a sentence without one is no answer, however many words it shares with the question.
+        # "who", a place for "where"; a sentence without one is no answer, however many words it shares
+        # with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
             continue
         if question.kind == "who" and not _names_someone(match.text, question):
             continue
         if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
-            score *= 0.7
+            continue
         score += 0.02 * max(0.0, match.bm25 / top_bm25)  # BM25 only breaks ties
         scored.append((_sentence_item(match, min(score, 1.0), found), match.article))
     return scored
