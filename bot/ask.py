@@ -428,7 +428,11 @@ async def _by_sentence(
         if question.kind == "who" and not _names_someone(match.text, question):
             continue
         if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
-            continue
+            # The place may be one the sentence refers back to ("the city would open four shelters"),
+            # scored lower; with no place in it or just before it, it is no answer.
+            if not _PLACE_CUE.search(before.get(key, "")):
+                continue
+            score *= 0.7
         score += 0.02 * max(0.0, match.bm25 / top_bm25)  # BM25 only breaks ties
         scored.append((_sentence_item(match, min(score, 1.0), found), match.article))
     return scored

@@ -341,6 +341,7 @@ _MEASURED = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+(?!many\b|much\b)", re.
 # Where the counted phrase ends: the verb's auxiliary or a preposition ("How many bridges over the Tigris
 # do Iraqi forces control?" counts bridges).
 _COUNTED_END = word_set("", "ask_counted_end")
+_PLURALS = word_set("", "ask_plural_nouns")
 
 
 def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
@@ -353,9 +354,14 @@ def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
     phrase: list[str] = []
     for token in words(match.group("phrase")):
         word = re.sub(r"['’]s$", "", token).lower()
-        if word in _COUNTED_END:
+        if word in _COUNTED_END or word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4):
             break
         phrase.append(word)
+    if not measured:
+        # No auxiliary ("How many soldiers remain in Kursk?"): the verb follows the last plural noun.
+        plural = [i for i, w in enumerate(phrase) if w in _PLURALS or (w.endswith("s") and len(w) > 3)]
+        if plural:
+            phrase = phrase[: plural[-1] + 1]
     return tuple(t for t in terms if t.word in phrase and not (measured and t.is_name))
 
 
