@@ -130,3 +130,27 @@ async def test_a_quote_found_by_its_words_must_be_about_the_named_place(db):
     assert not answer.found, answer.to_text()
     here = await answer_question(db, 1, "Who said the rail depot in Pokrovsk was empty when the drones hit?")
     assert here.found and "governor" in (here.items[0].claimant or ""), here.to_text()
+
+
+RAID = """Gunmen storm hospital in the capital
+
+Gunmen stormed the military hospital in the capital on Wednesday.
+
+The Northern Front said it carried out the raid.
+
+The army denied any losses.
+
+More than 50 people were also wounded, the health ministry said.
+"""
+
+
+async def test_a_count_of_people_answers_how_many_people(tmp_path: Path, nlp):
+    # "More than 50 people" counts what "how many people" asks for, though the sentence leans on the
+    # ones before it for the rest.
+    brief = brief_from_text(RAID, url="https://news.example/raid", nlp=nlp)
+    async with open_database(tmp_path / "raid.sqlite3") as database:
+        await database.articles.add(1, ArticleSource("url", T0), brief)
+        answer = await answer_question(
+            database, 1, "How many people were wounded when gunmen stormed the hospital?"
+        )
+        assert answer.found and answer.items[0].text == "More than 50", answer.to_text()
