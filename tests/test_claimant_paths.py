@@ -114,3 +114,8 @@ def test_a_relative_which_speaks_only_for_who_can_speak(nlp):
 
     assert relative_can_speak(which("The ministry, which said the road was open, sent 12 trucks."))
     assert not relative_can_speak(which("The funding system, which says little about rural schools, failed."))
+
+
+def test_the_country_with_no_state_named_before_is_no_claimant(nlp):
+    text = "The country said 17 border posts were shelled overnight."
+    assert _claimant(nlp, text, "17") is None

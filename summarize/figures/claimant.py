@@ -16,7 +16,7 @@ from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relat
 from summarize.figures.values import NumberMention
 from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, HEARSAY_NOUNS, LISTENER_VERBS
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
-from summarize.mentions import Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
+from summarize.mentions import COUNTRY_NOUNS, Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
 from summarize.parse import Parsed
 
 if TYPE_CHECKING:
@@ -233,7 +233,16 @@ def claimant_of(
     claimant = _tidy(claimant) if claimant else None
     if not claimant:
         return None  # shown as "no claimant named": unsure is better than wrong
-    return fuller_name(parsed.doc, claimant, m.start) or claimant
+    named = fuller_name(parsed.doc, claimant, m.start) or claimant
+    if _unresolved_country(named):
+        return None  # "the country" with no state named before it: which one is not known
+    return named
+
+
+def _unresolved_country(claimant: str) -> bool:
+    words = claimant.casefold().split()
+    # "the state" is left alone: in much copy it names a state of a federation or a government
+    return len(words) == 2 and words[0] == "the" and words[1] in COUNTRY_NOUNS - {"state"}
 
 
 _SURVEY_SHARE = re.compile(  # "9 percent of voters", "Seventy-two percent", "about half of voters", "a majority of"
