@@ -268,12 +268,21 @@ STEP_5_ASK_INDEXES = Step(
     ),
 )
 
+STEP_6_SPEAKER_KEYS = Step(
+    6,
+    "quotes indexed by (chat, speaker key): /ask reads the chat's distinct speakers, not all its quotes",
+    # storage/ask_queries.quotes_by_speaker walks this index one distinct key at a time (a loose index scan),
+    # so "what did X say" costs the number of distinct speakers, not the number of quotes in the chat.
+    migrations_pg.STEP_6_SPEAKER_KEYS,
+)
+
 STEPS: tuple[Step, ...] = (
     STEP_1_CORE,
     STEP_2_SEARCH,
     STEP_3_FEEDS_DIGESTS,
     STEP_4_DIGEST_DELIVERY,
     STEP_5_ASK_INDEXES,
+    STEP_6_SPEAKER_KEYS,
 )
 LATEST = STEPS[-1].version
 

@@ -230,12 +230,16 @@ STEP_5_ASK_INDEXES = (
     "CREATE INDEX quotes_sentence ON quotes (article_id, sentence)",
 )
 
+# Step 6's SQL (quotes by chat and speaker key, for /ask's "what did X say") is the same in both dialects.
+STEP_6_SPEAKER_KEYS = ("CREATE INDEX quotes_chat_speaker ON quotes (chat_id, speaker_key)",)
+
 STEPS: dict[int, tuple[str, ...]] = {
     1: STEP_1_CORE,
     2: STEP_2_SEARCH,
     3: STEP_3_FEEDS_DIGESTS,
     4: STEP_4_DIGEST_DELIVERY,
     5: STEP_5_ASK_INDEXES,
+    6: STEP_6_SPEAKER_KEYS,
 }
 
 _VERSION_TABLE = (
