@@ -34,6 +34,8 @@ _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # "the country" / "the kingdom" refer back to the state named just before.
 COUNTRY_NOUNS = word_set("", "country_nouns")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+# Marks inside one written word: "al-Jabouri", "Abdel-Rahman", "O'Malley" (the tokenizer splits them off).
+_JOINERS = frozenset({"-", "\u2010", "\u2011", "'", "\u2019"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,39 @@ def mention_of(token: Token) -> Mention:
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
+    start, end = whole_words(doc, start, end)
     return Mention(start, end, token.i)
+
+
+def whole_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened so that it never ends or starts inside a written word: the parser hangs
+    "al", "-" and "Jabouri" of "Raed al-Jabouri" on the verb one by one, and a span cut there shows a
+    wrong name ("Raed al"). Only a hyphen or apostrophe with no space on either side joins words."""
+    n = len(doc)
+
+    def joined(left: int, right: int) -> bool:  # tokens left and right are adjacent, with no space between
+        return doc[left].whitespace_ == "" and doc[left].text not in ",;:()"
+
+    while end < n and joined(end - 1, end):
+        if doc[end].text in _JOINERS and end + 1 < n and joined(end, end + 1) and doc[end + 1].is_alpha:
+            end += 2
+        elif doc[end - 1].text in _JOINERS and doc[end].is_alpha:
+            end += 1
+        else:
+            break
+    while start > 0 and joined(start - 1, start):
+        if (
+            doc[start - 1].text in _JOINERS
+            and start > 1
+            and joined(start - 2, start - 1)
+            and doc[start - 2].is_alpha
+        ):
+            start -= 2
+        elif doc[start].text in _JOINERS and doc[start - 1].is_alpha:
+            start -= 1
+        else:
+            break
+    return start, end
 
 
 def named_mention(token: Token) -> Mention:
@@ -99,7 +133,8 @@ def fuller_name(doc: Doc, name: str, before: int) -> str | None:
         return None
     found = None
     for ent in ents_starting_before(doc, before):
-        if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text == name:
+        # "al-Jabouri" / "Al-Jabouri" is the last written word of "Raed al-Jabouri", not its last token
+        if ent.label_ == "PERSON" and " " in ent.text and ent.text.lower().endswith(" " + name.lower()):
             found = ent.text
     return found
 
