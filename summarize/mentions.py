@@ -74,7 +74,24 @@ def mention_of(token: Token) -> Mention:
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
     start, end = whole_words(doc, start, end)
-    return Mention(start, end, token.i)
+    return Mention(start, person_end(doc, start, end), token.i)
+
+
+def person_end(doc: Doc, start: int, end: int) -> int:
+    """`end` moved to the end of the person's name the span [start, end) stops inside: the parser may hang
+    a name's last word on the verb ("Mary O\u2019Neill said": "O\u2019Neill" read as an adverb), and the
+    span would show "Mary". Only to the right and only inside one PERSON entity: a misread entity's extra
+    word sits in front of the name ("ambassador to Britain Liu Xiaming"), never after it."""
+    ent = ent_containing(doc, end - 1) if end > start else None
+    if ent is None or ent.label_ != "PERSON" or ent.end <= end:
+        return end
+    if any(t.is_punct and t.text not in _JOINERS for t in doc[end : ent.end]):
+        return end
+    # a word that governs the name is its verb, not part of it: the entity "Obama Says" of a headline
+    governing = {t.i for t in doc[end - 1].ancestors}
+    if any(t.i in governing for t in doc[end : ent.end]):
+        return end
+    return ent.end
 
 
 def whole_words(doc: Doc, start: int, end: int) -> tuple[int, int]:

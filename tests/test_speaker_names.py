@@ -72,3 +72,10 @@ def test_a_later_hyphenated_surname_takes_the_full_name_given_earlier(nlp):
         'Al-Jabouri told reporters: "The clinic has 6 beds left and no fuel."'
     )
     assert _claimant(nlp, text, "6") == "Raed al-Jabouri"
+
+
+def test_a_family_name_the_parser_hangs_on_the_verb_stays_with_the_given_name(nlp):
+    # the small model reads "O’Neill" (curly apostrophe) as an adverb of "told"; the person entity is whole
+    text = "Mary O’Neill told reporters that 25 trucks had crossed the border on Sunday."
+    assert _speakers(nlp, text) == ["Mary O’Neill"]
+    assert _claimant(nlp, text, "25") == "Mary O’Neill"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from summarize.mentions import whole_words
+from summarize.mentions import person_end, whole_words
 
 RELATIVE_WORDS = frozenset({"who", "which", "that", "whom"})
 
@@ -32,6 +32,7 @@ def phrase_text(token: Token) -> str:
     while start < end and (doc[start].is_punct or doc[start].is_quote):
         start += 1
     start, stop = whole_words(doc, start, end + 1)  # "Raed al-Jabouri", never "Raed al"
+    stop = person_end(doc, start, stop)
     return doc[start:stop].text
 
 
