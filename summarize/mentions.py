@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from summarize.parse import ent_containing, ents_in, ents_starting_before
+from summarize.parse import TITLE_ABBREVIATIONS, ent_containing, ents_in, ents_starting_before
 from summarize.wordlists import word_set
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -53,8 +53,9 @@ class Mention:
 def mention_of(token: Token) -> Mention:
     """The noun phrase headed by `token`, without relative clauses, appositions or trailing punctuation."""
     kept = [token]
+    name = title_name(token)
     for child in token.children:
-        if child.dep_ in _NOT_NAME:
+        if child.dep_ in _NOT_NAME and (name is None or child.i != name.i):
             continue
         kept.extend(child.subtree)
     indices = sorted(t.i for t in kept)
@@ -125,13 +126,46 @@ def whole_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def title_name(token: Token) -> Token | None:
+    """The name a title is followed by when the parser makes the name the title's apposition: "Lt. Col.
+    [Yosef Ben-David]" with no comma between. A comma-separated apposition ("Kuleba, the minister") is
+    another description and stays out of the name; so does anything after a word that is not a title."""
+    if not is_title(token):
+        return None
+    doc = token.doc
+    for child in token.children:
+        if child.dep_ != "appos" or child.i < token.i:
+            continue
+        if not (child.ent_type_ == "PERSON" or child.pos_ == "PROPN"):
+            continue
+        if any(t.is_punct for t in doc[token.i + 1 : child.left_edge.i]) or child.left_edge.i < token.i:
+            continue
+        return child
+    return None
+
+
+def is_title(token: Token) -> bool:
+    """A person's title: an abbreviation with a period ("Col.") or a role noun ("Colonel", "minister")."""
+    return (
+        token.text in TITLE_ABBREVIATIONS
+        or token.lemma_.lower() in PERSON_NOUNS
+        or token.lower_ in PERSON_NOUNS
+    )
+
+
 def named_mention(token: Token) -> Mention:
     """As `mention_of`, but "Ukraine's foreign minister, Dmytro Kuleba," names the person, not the role."""
     if token.ent_type_ not in ("PERSON", "ORG") and token.pos_ != "PROPN":
         for child in token.children:
             if child.dep_ == "appos" and (child.ent_type_ in ("PERSON", "ORG") or child.pos_ == "PROPN"):
-                return mention_of(child)
-    return mention_of(token)
+                token = child
+                break
+        else:
+            return mention_of(token)
+    mention = mention_of(token)
+    name = title_name(token)
+    # "Lt. Col. Yosef Ben-David" headed by the title: the name's own head is who the mention is (a person)
+    return Mention(mention.start, mention.end, name.i) if name is not None else mention
 
 
 def has_person_title(doc: Doc, mention: Mention) -> bool:

@@ -79,3 +79,9 @@ def test_a_family_name_the_parser_hangs_on_the_verb_stays_with_the_given_name(nl
     text = "Mary O’Neill told reporters that 25 trucks had crossed the border on Sunday."
     assert _speakers(nlp, text) == ["Mary O’Neill"]
     assert _claimant(nlp, text, "25") == "Mary O’Neill"
+
+
+def test_a_name_after_stacked_titles_in_an_apposition_is_not_cut_at_the_title(nlp):
+    # the parse hangs the name on "Col." as its apposition, with no comma between: "Lt. Col." alone was shown
+    text = "The commander, Lt. Col. Yosef Ben-David, told reporters 19 rockets were fired at the base."
+    assert _speakers(nlp, text) == ["Lt. Col. Yosef Ben-David"]
