@@ -15,6 +15,7 @@ SECTIONS = (
     "attribution",
     "heldout",
     "gold_real",
+    "figure_claims",
     "ask",
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import tempfile
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 
 QUESTIONS = Path(__file__).with_name("ask_questions.json")
 THRESHOLDS = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9)
+WRONG_COST = 2  # a wrong answer costs two refusals: harm first (see harm_cost)
 SEED = ("seed", "000_39f2878718028330.txt")
 T0 = datetime(2024, 12, 1, 8, 0, tzinfo=UTC)
 
@@ -200,11 +202,23 @@ def split_table(outcomes: list[Outcome], splits: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def report(shared: Path, splits: tuple[str, ...] = ("dev", "test")) -> str:
+def harm_cost(outcomes: list[Outcome]) -> int:
+    """The harm-first cost the threshold is picked by: every wrong answer (to an answerable question, or
+    any answer to an unanswerable one) costs WRONG_COST, every declined answerable question 1."""
+    wrong = sum(o.found and not o.correct for o in outcomes)
+    declined = sum(not o.found for o in outcomes if o.expect is not None)
+    return WRONG_COST * wrong + declined
+
+
+def report(shared: Path, splits: tuple[str, ...] | None = None) -> str:
     """The /ask table: per split at the shipped threshold, the threshold sweep on dev, and the misses.
     `splits` limits what is run and shown: while changing rules, run dev alone (python -m evaluation.ask
-    --split dev) so the test split stays unseen."""
+    --split dev, or CONFLICTBRIEF_ASK_SPLITS=dev python -m evaluation ask) so the test split stays
+    unseen."""
     from bot.ask import ANSWER_THRESHOLD
+
+    if splits is None:
+        splits = tuple(s.strip() for s in os.environ.get("CONFLICTBRIEF_ASK_SPLITS", "dev,test").split(","))
 
     spec = json.loads(QUESTIONS.read_text(encoding="utf-8"))
     wanted = [a for a in spec["articles"] if a.get("split", "dev") in splits or a["source"] == "seed"]
@@ -235,11 +249,27 @@ def report(shared: Path, splits: tuple[str, ...] = ("dev", "test")) -> str:
     lines.append(f"seed follow-up questions answered with their expected text: {sum(seed_ok)}/{len(seed_ok)}")
     lines.append("")
     lines.append("threshold sweep, dev split only (the threshold is chosen here, never on test):")
-    widths = [10, 9, 12, 12, 14, 10]
+    widths = [10, 9, 12, 12, 14, 10, 10]
     lines.append(
-        _row(["threshold", "accuracy", "answered ok", "wrong answ.", "false answers", "declined"], widths)
+        _row(
+            ["threshold", "accuracy", "answered ok", "wrong answ.", "false answers", "declined", "harm cost"],
+            widths,
+        )
     )
-    lines.append(_row(["", "(all)", "(answerable)", "(answerable)", "(unanswerable)", "(answ.)"], widths))
+    lines.append(
+        _row(
+            [
+                "",
+                "(all)",
+                "(answerable)",
+                "(answerable)",
+                "(unanswerable)",
+                "(answ.)",
+                f"(wrong×{WRONG_COST})",
+            ],
+            widths,
+        )
+    )
     for threshold, every in sweep.items():
         outcomes = [o for o in every if o.split == "dev"]
         if not outcomes:
@@ -256,6 +286,7 @@ def report(shared: Path, splits: tuple[str, ...] = ("dev", "test")) -> str:
                     f"{sum(o.found and not o.correct for o in good)}/{len(good)}",
                     f"{sum(o.found for o in bad)}/{len(bad)} ({sum(o.found for o in bad) / max(1, len(bad)):.0%})",
                     f"{sum(not o.found for o in good)}/{len(good)}",
+                    str(harm_cost(outcomes)),
                 ],
                 widths,
             )
@@ -287,4 +318,4 @@ if __name__ == "__main__":
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--split", choices=("dev", "test"), action="append")
     args = parser.parse_args()
-    print(report(args.shared, tuple(args.split or ("dev", "test"))))
+    print(report(args.shared, tuple(args.split) if args.split else None))

@@ -200,14 +200,22 @@ def place(source: str, start: int, end: int, text: str) -> tuple[int, int] | Non
 
 
 def score_extracted(
-    figures: Sequence, gold_figures: Sequence[dict], words: _Words, gold: Sequence[Item], pred: Sequence[Item]
+    figures: Sequence,
+    gold_figures: Sequence[dict],
+    words: _Words,
+    gold: Sequence[Item],
+    pred: Sequence[Item],
+    starts: Sequence[int] | None = None,
+    gold_starts: Sequence[int | None] | None = None,
 ) -> HarmTally:
-    """One article's tally from what was extracted (pure: the unit test feeds it constructed answers)."""
+    """One article's tally from what was extracted (pure: the unit test feeds it constructed answers).
+    `starts` (each figure's position) and `gold_starts` (each gold figure's, same text) break ties between
+    figures of the same value by distance."""
     t = HarmTally(articles=1, figures=len(gold_figures), predicted=len(figures), statements=len(gold))
     gold_cores = {_core(g["value"]) for g in gold_figures}
     t.predicted_gold_value = sum(_core(f.value) in gold_cores for f in figures)
-    for g in gold_figures:
-        match = best_figure(figures, g)
+    for gi, g in enumerate(gold_figures):
+        match = best_figure(figures, g, starts, gold_starts[gi] if gold_starts else None)
         if match is None:
             continue
         t.found += 1
@@ -247,11 +255,22 @@ def score_real(article: GoldArticle, nlp) -> HarmTally:
         _Words(extracted.text),
         gold,
         predicted_statements(extracted.attributions),
+        extracted.figure_starts,
+        _gold_starts(article, extracted.text),
     )
     tally.statements += unplaced
     tally.unplaced = unplaced
     tally.names.append(article.name)
     return tally
+
+
+def _gold_starts(article: GoldArticle, cleaned: str) -> list[int | None]:
+    """Each gold figure's position in the cleaned text (None when its sentence cannot be placed)."""
+    starts = []
+    for g in article.figures:
+        at = place(article.text, g["offset"], g["offset"] + len(g["value"]), cleaned)
+        starts.append(at[0] if at else None)
+    return starts
 
 
 def score_invented(article, nlp) -> HarmTally:
@@ -358,8 +377,8 @@ def tune_errors(shared: Path) -> str:
     for article in (a for a in real if a.split == "tune"):
         extracted = run_extractors(article.text, nlp)
         out = []
-        for g in article.figures:
-            match = best_figure(extracted.figures, g)
+        for g, near in zip(article.figures, _gold_starts(article, extracted.text), strict=True):
+            match = best_figure(extracted.figures, g, extracted.figure_starts, near)
             names = _claimants(g)
             if match is None:
                 out.append(f"  figure missed: {g['value']!r} ({g['counts']})")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,13 +73,22 @@ def load_articles(directory: Path = GOLD_DIR) -> list[Article]:
     return articles
 
 
-def best_figure(figures, gold: dict):
-    """The extracted figure `score_seed` matches to a gold figure (same numeric words, closest context)."""
-    candidates = [f for f in figures if _core(f.value) == _core(gold["value"])]
+def best_figure(figures, gold: dict, starts: Sequence[int] | None = None, near: int | None = None):
+    """The extracted figure `score_seed` matches to a gold figure (same numeric words, closest context).
+    With the figures' character `starts` and the gold's position `near` (both in the cleaned text), a tie
+    goes to the nearest: the same "12 months" in the lead and in the quote are two figures."""
+    candidates = [i for i, f in enumerate(figures) if _core(f.value) == _core(gold["value"])]
     if not candidates:
         return None
     context = _content(" ".join(str(gold.get(k) or "") for k in ("counts", "where", "when")))
-    return max(candidates, key=lambda f: len(context & _content(f"{f.counts} {f.where} {f.when}")))
+
+    def closeness(i: int) -> tuple[int, int]:
+        f = figures[i]
+        shared = len(context & _content(f"{f.counts} {f.where} {f.when}"))
+        distance = abs(starts[i] - near) if starts is not None and near is not None else 0
+        return shared, -distance
+
+    return figures[max(candidates, key=closeness)]
 
 
 def predicted_statements(attributions) -> list[Item]:
@@ -94,6 +104,7 @@ class Extracted:
     text: str  # the cleaned text every offset below refers to
     figures: tuple
     attributions: tuple
+    figure_starts: tuple[int, ...] = ()  # each figure's first character in `text`
 
 
 def run_extractors(raw: str, nlp) -> Extracted:
@@ -106,7 +117,11 @@ def run_extractors(raw: str, nlp) -> Extracted:
     cleaned = clean_text(raw)
     parsed = parse(cleaned.text, nlp=nlp, title=cleaned.title, dateline=cleaned.dateline)
     attributions = tuple(attributions_with_tagger(parsed))  # as summarize.pipeline: rules + learned tagger
-    return Extracted(cleaned.text, tuple(extract_figures(parsed, attributions)), attributions)
+    from evaluation.figures import _figure_spans
+
+    figures = tuple(extract_figures(parsed, attributions))
+    starts = tuple(span.start for span in _figure_spans(parsed, figures))
+    return Extracted(cleaned.text, figures, attributions, starts)
 
 
 def score_article(article: Article, nlp) -> tuple[dict[str, int], int, Tally]:

@@ -70,8 +70,11 @@ def parse_all(texts: Sequence[str], split: str):
     from summarize.parse import Parsed, _strip, load_nlp, model_name
 
     nlp = load_nlp()
+    # the tokenizer's special cases are part of the parse ("Col." kept whole changes the tokens and the
+    # sentences), so a change to them must not reuse docs cached before it
+    special = "\x01".join(sorted(nlp.tokenizer.rules or {}))
     key = hashlib.sha256(
-        ("\x00".join([model_name(), nlp.meta.get("version", ""), *texts])).encode()
+        ("\x00".join([model_name(), nlp.meta.get("version", ""), special, *texts])).encode()
     ).hexdigest()
     path = CACHE / f"{split}-{key[:16]}.spacy"
     if path.is_file():

@@ -79,6 +79,9 @@ def _scope(chat_id: int, article_id: int | None, alias: str) -> tuple[str, list[
 
 
 _OVERSAMPLE = 8  # the global BM25 top (limit x this) is usually enough to fill a chat's `limit`
+# bm25() sorted by SQLite, not FTS5's `ORDER BY rank`: the same values (rank is bm25 by default), but FTS5's
+# sorted-rank plan costs about 1.5 x as much per matching row (measured: 58 vs 38 ms for 40,000 matches).
+_BM25 = "bm25(sentences_fts)"
 
 
 async def sentence_matches(
@@ -113,8 +116,8 @@ async def sentence_matches(
         if article_id is None:
             rows = list(
                 await conn.execute_fetchall(
-                    "WITH hits AS (SELECT rowid AS sid, rank AS rank_value FROM sentences_fts"
-                    f" WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?) {select}",
+                    f"WITH hits AS (SELECT rowid AS sid, {_BM25} AS rank_value FROM sentences_fts"
+                    f" WHERE sentences_fts MATCH ? ORDER BY rank_value LIMIT ?) {select}",
                     (match, top, *params, limit),
                 )
             )
@@ -131,7 +134,7 @@ async def sentence_matches(
         if not rows:
             rows = list(
                 await conn.execute_fetchall(
-                    "WITH hits AS (SELECT rowid AS sid, rank AS rank_value FROM sentences_fts"
+                    f"WITH hits AS (SELECT rowid AS sid, {_BM25} AS rank_value FROM sentences_fts"
                     f" WHERE sentences_fts MATCH ?) {select}",
                     (match, *params, limit),
                 )
@@ -203,10 +206,58 @@ async def facts_in_sentences(
     return figures, quotes
 
 
+# The chat's quotes whose speaker key holds a substring (parameters: chat, chat, chat, key, limit). The test
+# runs on the chat's distinct speaker keys, read by a loose scan of the (chat_id, speaker_key) index (one
+# seek per distinct key: a chat's speakers repeat from article to article), not on every quote; then only
+# the matching keys' quotes are read, sorted and cut to `limit` before any sentence text is read.
+_BY_SPEAKER = f"""
+WITH RECURSIVE speakers (speaker_key) AS (
+    SELECT min(speaker_key) FROM quotes WHERE chat_id = ?
+    UNION ALL
+    SELECT (SELECT min(x.speaker_key) FROM quotes AS x
+            WHERE x.chat_id = ? AND x.speaker_key > speakers.speaker_key)
+    FROM speakers WHERE speakers.speaker_key IS NOT NULL
+),
+hits AS (
+    SELECT q.id AS qid, a.received_at AS received
+    FROM quotes AS q
+    JOIN articles AS a ON a.id = q.article_id AND a.chat_id = q.chat_id
+    WHERE q.chat_id = ? AND q.speaker_key IN (
+        SELECT speaker_key FROM speakers WHERE instr(speaker_key, ?) > 0
+    )
+    ORDER BY a.received_at DESC, q.article_id DESC, q.position
+    LIMIT ?
+)
+SELECT q.speaker, q.kind, q.quote, q.sentence,
+       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text, {_ARTICLE}
+FROM hits
+JOIN quotes AS q ON q.id = hits.qid
+JOIN articles AS a ON a.id = q.article_id AND a.chat_id = q.chat_id
+JOIN sentences AS s ON s.article_id = q.article_id AND s.position = q.sentence
+ORDER BY hits.received DESC, q.article_id DESC, q.position
+"""
+
+
 async def quotes_by_speaker(
     db: Database, chat_id: int, key: str, *, article_id: int | None = None, limit: int = 200
 ) -> list[QuoteMatch]:
     """Quotes whose speaker holds `key` (case-insensitive substring), newest article first."""
+    check_limit(limit)
+    if article_id is not None:
+        return await _article_quotes_by_speaker(db, chat_id, key, article_id, limit)
+    check_chat_id(chat_id)
+    async with db.connections.reading() as conn:
+        rows = await conn.execute_fetchall(
+            _BY_SPEAKER,
+            (chat_id, chat_id, chat_id, fold(key), limit),
+        )
+    return [QuoteMatch(_article(row), statement_from_row(row), row["sentence_text"]) for row in rows]
+
+
+async def _article_quotes_by_speaker(
+    db: Database, chat_id: int, key: str, article_id: int, limit: int
+) -> list[QuoteMatch]:
+    """One article's quotes by `key`: its few quotes are read through the (article_id, sentence) index."""
     where, params = _scope(chat_id, article_id, "q")
     async with db.connections.reading() as conn:
         rows = await conn.execute_fetchall(
@@ -220,7 +271,7 @@ async def quotes_by_speaker(
             ORDER BY a.received_at DESC, q.article_id DESC, q.position
             LIMIT ?
             """,
-            (*params, fold(key), check_limit(limit)),
+            (*params, fold(key), limit),
         )
     return [QuoteMatch(_article(row), statement_from_row(row), row["sentence_text"]) for row in rows]
 

@@ -268,8 +268,16 @@ STEP_5_ASK_INDEXES = Step(
     ),
 )
 
-STEP_6_OUTBOX = Step(
+STEP_6_SPEAKER_KEYS = Step(
     6,
+    "quotes indexed by (chat, speaker key): /ask reads the chat's distinct speakers, not all its quotes",
+    # storage/ask_queries.quotes_by_speaker walks this index one distinct key at a time (a loose index scan),
+    # so "what did X say" costs the number of distinct speakers, not the number of quotes in the chat.
+    migrations_pg.STEP_6_SPEAKER_KEYS,
+)
+
+STEP_7_OUTBOX = Step(
+    7,
     "the outbox: replies recorded before their first attempt, deleted once Telegram has them",
     (
         # No foreign key to chats: a reply never creates a chat row (/forget deletes a chat's rows itself).
@@ -293,7 +301,8 @@ STEPS: tuple[Step, ...] = (
     STEP_3_FEEDS_DIGESTS,
     STEP_4_DIGEST_DELIVERY,
     STEP_5_ASK_INDEXES,
-    STEP_6_OUTBOX,
+    STEP_6_SPEAKER_KEYS,
+    STEP_7_OUTBOX,
 )
 LATEST = STEPS[-1].version
 

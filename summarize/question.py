@@ -18,6 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from summarize.model import Category
 from summarize.synonyms import BROADER, SAME
+from summarize.wordlists import word_set
 
 QuestionKind = Literal["how_many", "who_said", "who", "where", "when", "other"]
 
@@ -45,6 +46,10 @@ _X_POSITION = re.compile(
     re.IGNORECASE,
 )
 _WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SAY_VERBS})\b", re.IGNORECASE)
+# "Who claimed the attack?" asks who did it (responsibility), not for a quote.
+_WHO_CLAIMED_DEED = re.compile(
+    r"^\s*who\s+(?:has\s+)?claim(?:ed|s)?\s+(?:responsibility|credit|the|an?)\b", re.IGNORECASE
+)
 _WHO = re.compile(
     r"^\s*(?:(?:and|so|but)\s+)?(?:who|whom|which\s+(?:group|country|army|side|person|official))\b",
     re.IGNORECASE,
@@ -69,6 +74,7 @@ _TITLES = {
     "defence", "defense", "sir", "lt", "lt.", "col", "col.", "commander", "ambassador", "envoy", "the",
     "former", "deputy", "vice", "governor", "mayor", "regional", "spokesperson", "head", "pope", "sheikh", "emir", "colonel", "lieutenant", "senator", "rep.",
 }  # fmt: skip
+_PARTICLE_NAME = re.compile(r"^[a-z]{1,3}-[A-Z]")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _QUESTION_WORDS = {
     "how", "many", "much", "long", "far", "large", "big", "what", "which", "who", "whom", "whose", "where",
@@ -82,6 +88,7 @@ _GENERIC = {
     "people",
     "persons",
     "person",
+    "individuals",
     "amount",
     "figure",
     "figures",
@@ -163,6 +170,15 @@ class Term:
     weight: float  # 2 for a name, 1 for a content word, 0.5 for a generic one
     is_name: bool
     is_event: bool = False  # what happened ("killed", "captured"): an answer must hold one of these
+    # What the answer is, not what it is about: the asked type ("town" in "Which town did …") or a number
+    # word ("the three men"), which an answer need not repeat.
+    is_type: bool = False
+
+    @property
+    def required(self) -> bool:
+        """A content word an answer sentence (or the sentences just before it) must hold: a question
+        about a ceasefire is not answered by a sentence that never mentions one."""
+        return not self.is_name and not self.is_type and self.weight >= 1
 
 
 @dataclass(frozen=True)
@@ -173,6 +189,25 @@ class Question:
     names: tuple[str, ...]  # capitalised names in the question ("North Korean", "Kursk")
     speaker: str | None  # who_said: the person or body asked about, titles and possessive kept as written
     categories: tuple[Category, ...]  # figure categories the question points at (how_many)
+    # how_many: the terms naming what is counted ("Ukrainian soldiers" in "How many Ukrainian soldiers
+    # were killed?"); an answer's figure must count that, not something else the sentence mentions.
+    counted: tuple[Term, ...] = ()
+
+    @property
+    def measure_categories(self) -> tuple[Category, ...]:
+        """ "How much money/territory/aid …": the figure categories the mass noun asked about names; a
+        figure of one of those answers whatever it says it counts ("a $10m bounty")."""
+        if _HOW_MUCH.match(self.text) is None or self.counted_head is None:
+            return ()
+        return _CATEGORY_WORDS.get(self.counted_head.word, ())
+
+    @property
+    def counted_head(self) -> Term | None:
+        """The noun a figure must count: the counted phrase's last word that is not a name ("soldiers"),
+        None when that is a generic word ("people") that any count of persons answers."""
+        plain = [t for t in self.counted if not t.is_name]
+        head = plain[-1] if plain else (self.counted[-1] if self.counted else None)
+        return None if head is None or head.word in _GENERIC else head
 
     @property
     def search_words(self) -> tuple[str, ...]:
@@ -193,7 +228,10 @@ def _names(text: str) -> list[str]:
     tokens = words(text)
     for index, token in enumerate(tokens):
         bare = re.sub(r"['’]s$", "", token)
-        capital = bare[:1].isupper() and (index > 0 or bare.lower() not in _QUESTION_WORDS | _STOP)
+        # "al-Douri", "bin-Laden": a lower-case particle joined to a capitalised name is still a name.
+        capital = (bare[:1].isupper() or _PARTICLE_NAME.match(bare) is not None) and (
+            index > 0 or bare.lower() not in _QUESTION_WORDS | _STOP
+        )
         if capital and bare.lower() not in _STOP:
             current.append(bare)
             if bare != token:  # "Kiev's" ends a name
@@ -255,6 +293,8 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
     seen: set[str] = set()
     tokens = words(text)
     verb = _verb_after_name(tokens)
+    asked = _ASKED_TYPE.match(text)
+    asked_type = asked.group("type").lower() if asked else None
     skip = False
     for index, token in enumerate(tokens):
         if skip:
@@ -276,8 +316,53 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
             or word == verb
             or (word.endswith("ed") and len(word) > 4)
         )
-        terms.append(Term(word, (stem(word), *related), weight, is_name, is_event))
+        is_type = word.isdigit() or word in _NUMBER_WORDS or word == asked_type
+        terms.append(Term(word, (stem(word), *related), weight, is_name, is_event, is_type))
     return tuple(terms)
+
+
+_COUNTED = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much)|what\s+(?:is|was|were|are)\s+the\s+number\s+of"
+    # "How big was the bounty?", "How far is the courthouse from …": the thing measured.
+    r"|how\s+(?:big|large|long|far|old|high|wide|deep)\s+(?:is|was|are|were)(?:\s+the)?)\s+(?P<phrase>.*)$",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousand",
+})  # fmt: skip
+# "Which town did …", "In which province …", "What city …": the noun names the answer's type.
+_ASKED_TYPE = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:(?:in|at|near|from|to)\s+)?(?:which|what)\s+(?P<type>[a-z]+)\b",
+    re.IGNORECASE,
+)
+_HOW_MUCH = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+much\b", re.IGNORECASE)
+_MEASURED = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+(?!many\b|much\b)", re.IGNORECASE)
+# Where the counted phrase ends: the verb's auxiliary or a preposition ("How many bridges over the Tigris
+# do Iraqi forces control?" counts bridges).
+_COUNTED_END = word_set("", "ask_counted_end")
+_PLURALS = word_set("", "ask_plural_nouns")
+
+
+def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    match = _COUNTED.match(text)
+    if match is None:
+        return ()
+    # A measured thing ("the Azaz courthouse") is named, not counted: its names need only be in the
+    # answer's article, like any other name of the question.
+    measured = _MEASURED.match(text) is not None
+    phrase: list[str] = []
+    for token in words(match.group("phrase")):
+        word = re.sub(r"['’]s$", "", token).lower()
+        if word in _COUNTED_END or word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4):
+            break
+        phrase.append(word)
+    if not measured:
+        # No auxiliary ("How many soldiers remain in Kursk?"): the verb follows the last plural noun.
+        plural = [i for i, w in enumerate(phrase) if w in _PLURALS or (w.endswith("s") and len(w) > 3)]
+        if plural:
+            phrase = phrase[: plural[-1] + 1]
+    return tuple(t for t in terms if t.word in phrase and not (measured and t.is_name))
 
 
 def _speaker_form(text: str) -> tuple[str, str] | None:
@@ -302,7 +387,9 @@ def analyze_question(text: str) -> Question:
         terms = _terms(rest, names, exclude=set())
         names = [n for n in names if n.lower() not in speaker.lower()]
         return Question(text, kind, terms, tuple(names), speaker, ())
-    if _WHO_SAID.match(text):
+    if _WHO_CLAIMED_DEED.match(text):
+        kind = "who"
+    elif _WHO_SAID.match(text):
         kind = "who_said"
     elif _HOW_MANY.search(text):
         kind = "how_many"
@@ -315,8 +402,13 @@ def analyze_question(text: str) -> Question:
     else:
         kind = "other"
     terms = _terms(text, names, exclude=set())
+    counted: tuple[Term, ...] = ()
     if kind == "how_many":
-        for term in terms:
+        counted = _counted(text, terms)
+        # The category is of what is counted and what happened to it, not of every word ("How many men
+        # were shot in a desert area?" does not ask for territory).
+        pointing = [t for t in terms if t in counted or t.is_event] if counted else list(terms)
+        for term in pointing:
             for category in _CATEGORY_WORDS.get(term.word, ()):
                 if category not in categories:
                     categories.append(category)
@@ -324,4 +416,4 @@ def analyze_question(text: str) -> Question:
             categories = [c for c in categories if c != "troops"]
         if re.match(r"^\s*how\s+long\b", text, re.IGNORECASE):
             categories = ["time"]
-    return Question(text, kind, terms, tuple(names), None, tuple(categories))
+    return Question(text, kind, terms, tuple(names), None, tuple(categories), counted)

@@ -53,3 +53,29 @@ def test_named_weapon_systems_and_captured_settlements(nlp):
     )
     assert _category(figures, "four") == "equipment"
     assert _category(figures, "three") == "territory"
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "category"),
+    [
+        # a killing named as a noun, through a group or the number itself
+        ("The footage showed the execution of a group of 14 prisoners by the roadside.", "14", "killed"),
+        ("Witnesses described the killing of dozens of farmers near the dam.", "dozens", "killed"),
+        # lives taken are deaths, not "casualties"
+        ("The siege has claimed the lives of more than 3,000 civilians.", "more than 3,000", "killed"),
+        ("Seven medics lost their lives when the clinic was shelled.", "Seven", "killed"),
+        # car bombs are weapons
+        ("Militia fighters stopped four VBIEDs at the checkpoint.", "four", "equipment"),
+        # a share of territory the parser hangs on the name after it
+        (
+            "Government forces have retaken 40% of territory the rebels once held in the north.",
+            "40%",
+            "territory",
+        ),
+    ],
+)
+def test_categories_from_killing_nouns_lives_car_bombs_and_shares_of_territory(nlp, text, value, category):
+    assert _category(_figures(nlp, text), value) == category

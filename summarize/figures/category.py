@@ -18,6 +18,8 @@ from summarize.figures.words import (
 )
 from summarize.model import Category
 
+LIFE_TAKING_VERBS = frozenset({"claim", "take", "cost", "lose"})
+
 
 def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Category:
     if m.unit is not None:
@@ -28,15 +30,27 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
             return "territory"
         if kind == "time":
             return "time"
-        if kind == "percent" and noun is not None and noun.lemma_.lower() == "territory":
-            return "territory"
+        if (
+            kind == "percent"
+            and noun is not None
+            and any(t.lemma_.lower() == "territory" for t in noun.subtree)
+        ):
+            return "territory"  # "30% of territory ISIL held", which the parser hangs on the name
     lemmas: set[str] = {v.lemma_.lower() for v in verbs}
     noun_lemma = noun.lemma_.lower() if noun is not None else ""
     if noun is not None:
         lemmas.add(noun_lemma)
-        # "losses of up to 420 servicemen", "the evacuation of 3,000 residents": the noun it is "of"
-        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
-            lemmas.add(noun.head.head.lemma_.lower())
+        # "losses of up to 420 servicemen", "the evacuation of 3,000 residents": the noun it is "of", also
+        # through a group or the number itself ("the beheading of a group of 21", "the murder of hundreds
+        # of people")
+        node = noun
+        for _ in range(3):
+            if not (node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.pos_ == "NOUN"):
+                break
+            node = node.head.head
+            lemmas.add(node.lemma_.lower())
+        if node.lemma_.lower() == "life" and node.head.lemma_.lower() in LIFE_TAKING_VERBS:
+            lemmas.add("death")  # "claimed the lives of 200,000 people"
         lemmas |= {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound")}
         lemmas |= {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound")}
     # "6.5 million remain refugees": the complement says what they are
@@ -61,9 +75,19 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
         return "equipment"
     if noun_lemma in SETTLEMENT_WORDS and lemmas & TERRITORY_VERBS:
         return "territory"
-    killed = bool(lemmas & KILL_WORDS)
+    # "9 soldiers lost their lives": lives taken are deaths
+    lives_lost = any(
+        v.lemma_.lower() in LIFE_TAKING_VERBS
+        and any(c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in v.children)
+        for v in verbs
+    )
+    killed = bool(lemmas & KILL_WORDS) or lives_lost
     wounded = bool(lemmas & WOUND_WORDS)
-    lost_troops = "lose" in lemmas and (noun_lemma in TROOP_WORDS or noun_lemma in ("man", "people", "life"))
+    lost_troops = (
+        not lives_lost
+        and "lose" in lemmas
+        and (noun_lemma in TROOP_WORDS or noun_lemma in ("man", "people", "life"))
+    )
     if (killed and wounded) or (lemmas & LUMPED_WORDS) or lost_troops:
         return "casualties"
     if killed:

@@ -4,6 +4,7 @@ speaker or the speakers extractor's attribution around it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,9 +14,9 @@ from spacy.tokens import Span, Token
 
 from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import CLAIM_NOUNS, HEARSAY_NOUNS
+from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, HEARSAY_NOUNS, LISTENER_VERBS
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
-from summarize.mentions import Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
+from summarize.mentions import COUNTRY_NOUNS, Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
 from summarize.parse import Parsed
 
 if TYPE_CHECKING:
@@ -156,14 +157,47 @@ def _claim_owner(noun: Token) -> str:
     return doc[start : noun.i + 1].text
 
 
+CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "attr", "oprd"})
+CHARGE_VERBS = frozenset({"charge", "accuse"})  # what they charge comes with "with" / "of"
+
+
+def _states_content(verb: Token, child: Token) -> bool:
+    """Whether the path up from the figure reaches the reporting verb through what it says: "said (that) 30
+    died", "claimed 30 deaths", "put the toll at 30". A figure in the verb's subject, in an adjunct ("Speaking
+    to thousands, he said", "after 41 shots, X wrote") or in a listener ("told 300 supporters") is the
+    writer's, not the speaker's claim."""
+    lemma = verb.lemma_.lower()
+    if child.dep_ in CONTENT_DEPS:
+        return True
+    if child.dep_ == "dobj":
+        return lemma not in LISTENER_VERBS
+    if child.dep_ == "prep":  # "put the toll at 30", "charged them with killing 30"
+        return lemma in AMOUNT_VERBS or (lemma in CHARGE_VERBS and child.lower_ in ("with", "of"))
+    if child.dep_ in ("advcl", "conj"):  # "said, adding that 30 ...": the content goes on in a second cue
+        if child.lemma_.lower() in REPORTING_VERBS and child.pos_ == "VERB":
+            return not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)  # else its own speaker
+        # "announced plans to send 30 troops": an infinitive the parser hung on the verb, not the noun
+        return child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+    return False
+
+
+# What `_tree_claimant` gives for a figure in the description of a speaker ("the father of four said").
+_IN_SPEAKER = "\x00in speaker"
+
+
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
     """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
     child = anchor
+    in_speaker = False
     while True:
         if node.pos_ in ("VERB", "AUX") and node.i != anchor.i:
-            in_subject = child.dep_ in ("nsubj", "nsubjpass", "csubj")
-            if node.lemma_.lower() in REPORTING_VERBS and not in_subject and node.lemma_.lower() != "call":
+            lemma = node.lemma_.lower()
+            if lemma in REPORTING_VERBS and child.dep_ in ("nsubj", "csubj"):
+                # "eight out of 10 said", "the mother of three replied": the figure is in who speaks, the
+                # writer's description of them; it is a claim only inside a higher speaker's content
+                in_speaker = True
+            if lemma in REPORTING_VERBS and lemma != "call" and _states_content(node, child):
                 source = _source_of(node)
                 if source is not None:
                     return source[1], source[0], node
@@ -179,7 +213,11 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 return noun_claim, None, None
         if node.head.i == node.i or node.head.i < sentence.start or node.head.i >= sentence.end:
             break
+        if in_speaker and node.dep_ == "conj":
+            break  # "..., and the mother of three replied": a clause of the writer's, coordinated
         child, node = node, node.head
+    if in_speaker:
+        return _IN_SPEAKER, None, None
     for token in sentence:  # "according to X" anywhere in the sentence
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
@@ -192,9 +230,47 @@ def claimant_of(
     parsed: Parsed, sentence: Span, index: int, m: NumberMention, sources: ClaimSources
 ) -> str | None:
     claimant = _claimant_as_written(parsed, sentence, index, m, sources)
+    claimant = _tidy(claimant) if claimant else None
     if not claimant:
         return None  # shown as "no claimant named": unsure is better than wrong
-    return fuller_name(parsed.doc, claimant, m.start) or claimant
+    named = fuller_name(parsed.doc, claimant, m.start) or claimant
+    if _unresolved_country(named):
+        return None  # "the country" with no state named before it: which one is not known
+    return named
+
+
+def _unresolved_country(claimant: str) -> bool:
+    words = claimant.casefold().split()
+    # "the state" is left alone: in much copy it names a state of a federation or a government
+    return len(words) == 2 and words[0] == "the" and words[1] in COUNTRY_NOUNS - {"state"}
+
+
+_SURVEY_SHARE = re.compile(  # "9 percent of voters", "Seventy-two percent", "about half of voters", "a majority of"
+    r"^(?:(?:just|only|about|some|nearly|almost|over|under|roughly|more than|less than|fewer than|a|an)\s+)*"
+    r"(?:[\w.,-]+\s*(?:%|percent\b|per cent\b)|(?:\w+[-\s]+)?(?:half|thirds?|quarters?|majority|minority|plurality)\s+of\b)",
+    re.I,
+)
+
+
+PRONOUN_CLAIMANTS = frozenset({"i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those"})
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+, ")  # "LOS ANGELES, Sept. 28 (UPI)": where the wire filed from
+
+
+def _tidy(claimant: str) -> str | None:
+    """A claimant as a reader can trust it, or None: no markup or quote marks in front ('">Sanders'), no
+    half of a dateline ("LOS ANGELES, Sept. 28 (UPI"), no share of a survey ("9 percent of voters said")."""
+    claimant = re.sub(r"^[^\w(]+", "", claimant).strip()
+    if (
+        claimant.count("(") != claimant.count(")")
+        or _SURVEY_SHARE.match(claimant)
+        or _DATELINE.match(claimant)
+    ):
+        return None
+    if not re.search(r"[^\W\d_]{2}", claimant):  # "'s", "3": no word in it
+        return None
+    if claimant.casefold() in PRONOUN_CLAIMANTS:  # "They", unresolved: who is not known
+        return None
+    return claimant or None
 
 
 def _claimant_as_written(
@@ -204,6 +280,10 @@ def _claimant_as_written(
     text, subject, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     inside = _innermost(sources, index, start_char, end_char)
+    if text is _IN_SPEAKER:  # "the mother of five replied": the writer's words unless inside a quotation
+        return inside.speaker if inside is not None and inside.kind == "direct" else None
+    if text is not None and _tidy(text) is None:  # "9 percent of voters said": look further, as if none
+        text, subject, verb = None, None, None
     if verb is not None and verb.i in sources.by_cue:
         attribution = sources.by_cue[verb.i]  # the attribution model resolved this very cue
         if attribution.speaker == attribution.mention and text:

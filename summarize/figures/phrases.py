@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from summarize.mentions import person_end, whole_words
+
 RELATIVE_WORDS = frozenset({"who", "which", "that", "whom"})
 
 
@@ -24,10 +26,14 @@ def phrase_text(token: Token) -> str:
     if token.i > end:  # the head itself must be inside
         start, end = token.i, token.i
     while end > start and (doc[end].is_punct or doc[end].lower_ in ("and", "or")):
+        if doc[end].text == ")" and "(" in doc[start:end].text:
+            break  # "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the bracket closes inside the name
         end -= 1
     while start < end and (doc[start].is_punct or doc[start].is_quote):
         start += 1
-    return doc[start : end + 1].text
+    start, stop = whole_words(doc, start, end + 1)  # "Raed al-Jabouri", never "Raed al"
+    stop = person_end(doc, start, stop)
+    return doc[start:stop].text
 
 
 def resolve_relative(token: Token) -> Token:

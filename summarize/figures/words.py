@@ -93,3 +93,11 @@ MEASURE_NOUNS = word_set("figures", "measure_nouns")
 # Claims someone else made: a figure inside "claims of N" is theirs, even when the sentence's speaker
 # quotes or rejects it.
 HEARSAY_NOUNS = word_set("figures", "hearsay_nouns")
+
+
+# "told 300 supporters": the object of these reporting verbs is the listener, not the claim.
+LISTENER_VERBS = word_set("figures", "listener_verbs")
+
+
+# "put the toll at 30": these reporting verbs carry their amount in a prepositional phrase.
+AMOUNT_VERBS = word_set("figures", "amount_verbs")

@@ -15,6 +15,7 @@ from summarize.mentions import (
     can_speak,
     mention_of,
     named_mention,
+    relative_can_speak,
 )
 from summarize.model import SpeechKind
 from summarize.parse import Parsed
@@ -160,7 +161,7 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
             continue
         if subject[1].lower_ in ("i", "we") and not speaker_of_document:
             continue  # the writer's own "I" says nothing the brief should credit
-        if not can_speak(subject[1]):
+        if not can_speak(subject[1]) or not relative_can_speak(subject[1]):
             continue  # "Images of bullet casings ... suggest": an image says nothing
         written = mention_of(subject[0]) if subject[0].i != subject[1].i else named_mention(subject[0])
         pieces = content_pieces(token, written, quotes, is_speech_cue)
