@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sys
 from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,3 +252,35 @@ Human rights monitors said at least 3,000 civilians remain in detention.
 
 The next session is planned for the end of the month.
 """
+
+
+async def spawn_bot(
+    api: LocalBotApi, database: Path, log: Path, log_level: str
+) -> asyncio.subprocess.Process:
+    """The real `python -m bot` in a subprocess on the local Bot API and a SQLite file, for kill tests; its
+    output goes to `log`."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "DATABASE_PATH": str(database),
+        "NLP_WORKERS": "1",
+        "LOG_LEVEL": log_level,
+        "DEFAULT_TIMEZONE": "UTC",
+    }
+    repo = Path(__file__).resolve().parent.parent
+    with open(log, "ab") as out:  # the child keeps its own descriptor until it dies
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=repo, env=env, stdout=out, stderr=out
+        )
+
+
+async def stop_process(process: asyncio.subprocess.Process | None) -> None:
+    """Terminate a spawned bot that is still running, killing it when it does not stop within 30 s."""
+    if process is not None and process.returncode is None:
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 30)
+        except TimeoutError:
+            process.kill()
+            await process.wait()

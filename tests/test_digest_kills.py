@@ -14,7 +14,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,8 +22,7 @@ import pytest
 
 from bot.local_api import ApiError, LocalBotApi, _Params
 from storage import ArticleSource, open_database
-from tests.bot_support import TOKEN
-from tests.conftest import REPO
+from tests.bot_support import TOKEN, spawn_bot, stop_process
 from tests.storage_support import make_brief
 
 CHAT = 7
@@ -102,33 +100,16 @@ class KillingServer:
 
     async def start(self, kill_at: tuple[str, int] | None) -> None:
         self.kill_at, self.seen = kill_at, 0
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": self.api.base_url,
-            "DATABASE_PATH": str(self.tmp_path / "bot.sqlite3"),
-            "NLP_WORKERS": "1",
-            "LOG_LEVEL": "WARNING",
-            "DEFAULT_TIMEZONE": "UTC",
-        }
-        log = open(self.tmp_path / "bot.log", "ab")  # noqa: SIM115 - the child writes to it until it dies
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=REPO, env=env, stdout=log, stderr=log
+        self.process = await spawn_bot(
+            self.api, self.tmp_path / "bot.sqlite3", self.tmp_path / "bot.log", "WARNING"
         )
-        log.close()
 
     async def wait_dead(self, timeout: float = START_TIMEOUT_S) -> None:
         assert self.process is not None
         await asyncio.wait_for(self.process.wait(), timeout)
 
     async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
+        await stop_process(self.process)
 
 
 def _digest_texts(api: LocalBotApi) -> list[str]:

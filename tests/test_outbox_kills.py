@@ -17,7 +17,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,8 +24,7 @@ import pytest
 
 from bot.handlers.commands import WELCOME
 from bot.local_api import ApiError, LocalBotApi, _Params
-from tests.bot_support import TOKEN
-from tests.conftest import REPO
+from tests.bot_support import TOKEN, spawn_bot, stop_process
 
 FIVE, TOO_MANY = 7, 8  # a chat whose replies get 500s, one whose replies get 429s
 START_TIMEOUT_S = 240  # three starts of the real bot, each loading spaCy in its NLP worker
@@ -84,20 +82,7 @@ class StormyServer:
     async def start(self) -> None:
         self.refused = Counter()
         self._commands_before = len(self.api.calls("setMyCommands"))
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_BASE_URL": self.api.base_url,
-            "DATABASE_PATH": str(self.path),
-            "NLP_WORKERS": "1",
-            "LOG_LEVEL": "INFO",
-            "DEFAULT_TIMEZONE": "UTC",
-        }
-        log = open(self.tmp_path / "bot.log", "ab")  # noqa: SIM115 - the child writes to it until it dies
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=REPO, env=env, stdout=log, stderr=log
-        )
-        log.close()
+        self.process = await spawn_bot(self.api, self.path, self.tmp_path / "bot.log", "INFO")
 
     async def started(self) -> None:
         """Until this run has set its commands (the end of its start-up)."""
@@ -111,13 +96,7 @@ class StormyServer:
         await asyncio.wait_for(self.process.wait(), START_TIMEOUT_S)
 
     async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
+        await stop_process(self.process)
 
 
 def _texts(api: LocalBotApi, chat: int) -> list[str]:
