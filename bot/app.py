@@ -22,6 +22,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.delivery import RetryingRateLimiter
+from bot.inbox import RecordingUpdateQueue, UpdateInbox
 from bot.nlp_pool import NlpPool
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import ReplyOutbox
@@ -45,7 +46,8 @@ HANDLER_MODULES: tuple[str, ...] = (
 )
 # ----------------------------------------------------------------------------------------------------------
 
-_OWNED = "owned_resources"  # bot_data key: which services post_shutdown must close
+_OWNED = "owned_resources"
+INBOX_KEY = "inbox"  # bot_data key: this run's UpdateInbox (tests read its counters)  # bot_data key: which services post_shutdown must close
 
 
 def load_modules(names: Iterable[str] = HANDLER_MODULES) -> list[ModuleType]:
@@ -81,6 +83,7 @@ def build_application(
         Application.builder()
         .token(settings.token)
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .update_queue(RecordingUpdateQueue())  # the inbox: recorded before acknowledged (bot/inbox.py)
         .post_init(start_services)
         .post_shutdown(stop_services)
     )
@@ -130,7 +133,7 @@ async def start_services(application: Application) -> None:
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings, db=db, nlp=nlp, http=http, commands=commands
     )
-    await start_outbox(application, db)
+    await start_delivery(application, db)
     await application.bot.set_my_commands([BotCommand(c.name, c.description[:256]) for c in commands])
     log.info(
         "bot services started: %s database, %d NLP worker(s)",
@@ -139,20 +142,45 @@ async def start_services(application: Application) -> None:
     )
 
 
-async def start_outbox(application: Application, db: Database) -> None:
-    """Record replies in the durable outbox from now on, and send what dead runs left in it (each chat's
-    left replies before its new ones; on PostgreSQL with several processes, the scheduler's leader does)."""
+async def start_delivery(application: Application, db: Database) -> None:
+    """Record updates in the durable inbox and replies in the durable outbox from now on, and take over
+    what dead runs left in both (on PostgreSQL with several processes, the scheduler's leader does).
+
+    Called before the updater fetches anything: the dead runs' unsent replies go out first in each chat,
+    then their unhandled updates are handled again (their old unsent replies dropped), then new ones."""
+    owner = uuid.uuid4().hex
+    leader = await db.leadership.is_leader()
+    queue = application.update_queue
+    again: list[Update] = []
+    if isinstance(queue, RecordingUpdateQueue):
+        inbox = UpdateInbox(db.inbox, owner=owner)
+        if leader:
+            again = await inbox.take_over(application.bot, db.outbox)
+        processor = application.update_processor
+        if isinstance(processor, PerChatUpdateProcessor):
+            processor.inbox = inbox
+        queue.inbox = inbox
+        application.bot_data[INBOX_KEY] = inbox
     limiter = application.bot.rate_limiter
-    if not isinstance(limiter, RetryingRateLimiter):
-        return
-    limiter.outbox = ReplyOutbox(db.outbox, owner=uuid.uuid4().hex)
-    if await db.leadership.is_leader():
-        chats = await limiter.outbox.resume(limiter.resender(application.bot))
-        if chats:
-            log.info("outbox: sending the replies earlier runs left in %d chat(s)", chats)
+    if isinstance(limiter, RetryingRateLimiter):
+        limiter.outbox = ReplyOutbox(db.outbox, owner=owner)
+        if leader:
+            chats = await limiter.outbox.resume(limiter.resender(application.bot))
+            if chats:
+                log.info("outbox: sending the replies earlier runs left in %d chat(s)", chats)
+    if again and isinstance(queue, RecordingUpdateQueue):
+        log.info("inbox: handling again %d update(s) earlier runs left unhandled", len(again))
+        for update in again:
+            await queue.put_again(update)
 
 
-async def stop_outbox(application: Application) -> None:
+async def stop_delivery(application: Application) -> None:
+    """Stop recording (the database is about to close); unhandled updates and unsent replies stay."""
+    queue, processor = application.update_queue, application.update_processor
+    if isinstance(queue, RecordingUpdateQueue):
+        queue.inbox = None
+    if isinstance(processor, PerChatUpdateProcessor):
+        processor.inbox = None
     limiter = application.bot.rate_limiter
     if isinstance(limiter, RetryingRateLimiter) and limiter.outbox is not None:
         outbox, limiter.outbox = limiter.outbox, None
@@ -164,7 +192,7 @@ async def stop_services(application: Application) -> None:
     svc: Services | None = application.bot_data.pop(SERVICES_KEY, None)
     if svc is None:
         return
-    await stop_outbox(application)
+    await stop_delivery(application)
     owned = application.bot_data[_OWNED]
     await svc.http.aclose()
     if owned["nlp"]:

@@ -17,6 +17,7 @@ import io
 import logging
 import re
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -190,7 +191,8 @@ async def run_console(
     folder = folder or Path.cwd()
     if interactive is None:
         interactive = stdin.isatty()
-    async with LocalBotApi(token=CONSOLE_TOKEN) as server:
+    # Update ids from the clock: each run's are past the last run's, as Telegram's are (bot/inbox.py).
+    async with LocalBotApi(token=CONSOLE_TOKEN, first_update_id=time.time_ns() // 1000) as server:
         application = build_application(settings.with_changes(token=server.token, base_url=server.base_url))
         notice = stdout if interactive else stderr
         notice.write((BANNER if interactive else "") + f"Starting: {LOADING}\n")

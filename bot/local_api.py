@@ -367,6 +367,7 @@ class LocalBotApi:
         port: int = 0,
         callback_expiry_s: float = 15.0,
         faults: Faults | None = None,
+        first_update_id: int = 1,
     ) -> None:
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -396,7 +397,9 @@ class LocalBotApi:
         self._closing = False
         # state
         self._updates: list[JsonDict] = []
-        self._update_ids = itertools.count(1)
+        # Telegram never reuses an update id; a server started again over the same database (the
+        # console) starts past the last run's ids, or the bot's inbox takes its updates for repeats.
+        self._update_ids = itertools.count(first_update_id)
         self._allowed_updates: frozenset[str] | None = None
         self._poll_generation = 0
         self._chats: dict[int, JsonDict] = {}
@@ -609,6 +612,18 @@ class LocalBotApi:
     def pending_update_count(self) -> int:
         """Updates pushed but not yet acknowledged by the bot (acknowledged = a later getUpdates offset)."""
         return len(self._updates)
+
+    def pending_updates(self) -> list[JsonDict]:
+        """Copies of the updates pushed and not acknowledged yet, as getUpdates would deliver them."""
+        return [json.loads(json.dumps(update)) for update in self._updates]
+
+    def take_updates(self) -> list[JsonDict]:
+        """The pending updates, removed as if a bot run (since dead) had fetched and acknowledged them
+        (for tests of what the bot recorded before it died)."""
+        taken = self.pending_updates()
+        self._updates = []
+        self._activity()
+        return taken
 
     @property
     def in_flight(self) -> int:

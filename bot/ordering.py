@@ -22,6 +22,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
+from bot.inbox import ANSWERING, UpdateInbox
+
 log = logging.getLogger(__name__)
 
 PLEASE_WAIT = (
@@ -62,6 +64,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._waiting: dict[int, deque[_Waiting]] = {}  # a chat is busy while it has an entry
         self._told: set[int] = set()  # chats asked to wait during their current busy spell
         self._answering: set[asyncio.Task[None]] = set()
+        self.inbox: UpdateInbox | None = None  # set once storage is open: marks each update handled
 
     def backlog(self, chat_id: int) -> int:
         """Updates of `chat_id` waiting behind the one running."""
@@ -71,6 +74,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         key = chat_key(update)
         if key is None:
             await super().process_update(update, coroutine)
+            await self._handled(update)
             return
         waiting = self._waiting.get(key)
         if waiting is not None:
@@ -107,10 +111,19 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def _run_one(self, update: object, coroutine: Awaitable[Any]) -> None:
         async with self._semaphore:  # a slot only while running
+            token = ANSWERING.set(update.update_id if isinstance(update, Update) else None)
             try:
                 await self.do_process_update(update, coroutine)
             except Exception:  # PTB's own handler wrapper reports errors; never stop the chat's queue
                 log.exception("an update of a queued chat failed")
+            finally:
+                ANSWERING.reset(token)
+        # Not reached when cancelled (the run stops mid-handler): the update stays for the next start.
+        await self._handled(update)
+
+    async def _handled(self, update: object) -> None:
+        if self.inbox is not None:
+            await self.inbox.handled(update)
 
     async def _ask_to_wait(self, update: object, chat_id: int) -> None:
         try:

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from telegram import InputFile, TelegramObject
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot.inbox import ANSWERING
 from storage.clock import utc_now
 from storage.outbox import Outbox, PendingReply
 
@@ -110,7 +111,9 @@ class ReplyOutbox:
         """Record the call, then make it (`attempt`, with its retries) in the chat's turn."""
         reply_id: int | None = None
         try:
-            reply_id = await self.store.add(chat_id, method, params, owner=self.owner, at=utc_now())
+            reply_id = await self.store.add(
+                chat_id, method, params, owner=self.owner, at=utc_now(), update_id=ANSWERING.get()
+            )
         except Exception:  # storage trouble must not cost the reply: it goes out unrecorded
             log.exception("outbox of chat %s: %s not recorded", chat_id, method)
         async with self._lock(chat_id):

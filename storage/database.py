@@ -14,6 +14,7 @@ from storage.db import READERS, Connections
 from storage.digests import Digests
 from storage.facts import Facts
 from storage.feeds import Feeds
+from storage.inbox import Inbox
 from storage.leader import Leadership
 from storage.migrations import LATEST, migrate, schema_version
 from storage.migrations_pg import TS_CONFIG
@@ -39,6 +40,7 @@ class Database:
         self.feeds = Feeds(conns, defaults)
         self.digests = Digests(conns, defaults)
         self.outbox = Outbox(conns)
+        self.inbox = Inbox(conns)
         self.privacy = Privacy(conns)
         self.leadership = Leadership(conns.url if isinstance(conns, PgConnections) else None)
 

@@ -295,6 +295,29 @@ STEP_7_OUTBOX = Step(
     ),
 )
 
+STEP_8_INBOX = Step(
+    8,
+    "the inbox: updates recorded before Telegram is told they arrived, handled again after a crash",
+    (
+        """
+        CREATE TABLE inbox (
+            id          INTEGER PRIMARY KEY,
+            update_id   INTEGER NOT NULL UNIQUE,  -- Telegram's: a second delivery is recognised
+            chat_id     INTEGER,                  -- NULL for an update of no chat; /forget deletes by it
+            payload     TEXT,                     -- the update, JSON; NULL once handled
+            owner       TEXT NOT NULL,            -- the run handling it; another run's rows are replayed
+            tries       INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL,
+            done_at     TEXT
+        )
+        """,
+        "CREATE INDEX inbox_unhandled ON inbox (owner, id) WHERE done_at IS NULL",
+        "CREATE INDEX inbox_chat ON inbox (chat_id)",
+        # The update a reply answers: a replayed update's old replies are dropped, it answers afresh.
+        "ALTER TABLE outbox ADD COLUMN update_id INTEGER",
+    ),
+)
+
 STEPS: tuple[Step, ...] = (
     STEP_1_CORE,
     STEP_2_SEARCH,
@@ -303,6 +326,7 @@ STEPS: tuple[Step, ...] = (
     STEP_5_ASK_INDEXES,
     STEP_6_SPEAKER_KEYS,
     STEP_7_OUTBOX,
+    STEP_8_INBOX,
 )
 LATEST = STEPS[-1].version
 

@@ -247,6 +247,24 @@ STEP_7_OUTBOX = (
     "CREATE INDEX outbox_chat ON outbox (chat_id, id)",
 )
 
+STEP_8_INBOX = (
+    """
+    CREATE TABLE inbox (
+        id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        update_id   BIGINT NOT NULL UNIQUE,
+        chat_id     BIGINT,
+        payload     TEXT,
+        owner       TEXT NOT NULL,
+        tries       INTEGER NOT NULL DEFAULT 0,
+        received_at TEXT NOT NULL,
+        done_at     TEXT
+    )
+    """,
+    "CREATE INDEX inbox_unhandled ON inbox (owner, id) WHERE done_at IS NULL",
+    "CREATE INDEX inbox_chat ON inbox (chat_id)",
+    "ALTER TABLE outbox ADD COLUMN update_id BIGINT",
+)
+
 STEPS: dict[int, tuple[str, ...]] = {
     1: STEP_1_CORE,
     2: STEP_2_SEARCH,
@@ -255,6 +273,7 @@ STEPS: dict[int, tuple[str, ...]] = {
     5: STEP_5_ASK_INDEXES,
     6: STEP_6_SPEAKER_KEYS,
     7: STEP_7_OUTBOX,
+    8: STEP_8_INBOX,
 }
 
 _VERSION_TABLE = (

@@ -30,6 +30,7 @@ class PendingReply:
     params: dict[str, Any]  # the call's parameters as JSON values
     owner: str  # the run (process) that is sending it
     created_at: datetime
+    update_id: int | None = None  # the update it answers, when it answers one
 
 
 class Outbox:
@@ -37,16 +38,23 @@ class Outbox:
         self._conns = conns
 
     async def add(
-        self, chat_id: int, method: str, params: Mapping[str, Any], *, owner: str, at: datetime
+        self,
+        chat_id: int,
+        method: str,
+        params: Mapping[str, Any],
+        *,
+        owner: str,
+        at: datetime,
+        update_id: int | None = None,
     ) -> int:
-        """Record a call about to be made; its id."""
+        """Record a call about to be made (in answer to `update_id`, if given); its id."""
         payload = json.dumps(dict(params), ensure_ascii=False, separators=(",", ":"))
         async with self._conns.writing() as conn:
             row = await (
                 await conn.execute(
-                    "INSERT INTO outbox (chat_id, method, payload, owner, created_at) VALUES (?, ?, ?, ?, ?)"
-                    " RETURNING id",
-                    (check_chat_id(chat_id), method, payload, owner, to_db(at)),
+                    "INSERT INTO outbox (chat_id, method, payload, owner, created_at, update_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                    (check_chat_id(chat_id), method, payload, owner, to_db(at), update_id),
                 )
             ).fetchone()
         assert row is not None
@@ -79,6 +87,16 @@ class Outbox:
             )
         return [_reply(row) for row in rows]
 
+    async def drop_answers(self, chat_id: int, update_id: int) -> int:
+        """Delete the chat's unsent replies to `update_id` (it is handled again and answers afresh); how
+        many went."""
+        async with self._conns.writing() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE chat_id = ? AND update_id = ?",
+                (check_chat_id(chat_id), int(update_id)),
+            )
+        return max(int(cursor.rowcount or 0), 0)
+
     async def chats_left_by_others(self, owner: str) -> list[int]:
         """Chats with unsent replies of runs other than `owner` (the start-up view across chats), the
         chat of the oldest first."""
@@ -97,4 +115,5 @@ def _reply(row: Any) -> PendingReply:
         params=json.loads(row["payload"]),
         owner=row["owner"],
         created_at=from_db(row["created_at"]),
+        update_id=None if row["update_id"] is None else int(row["update_id"]),
     )

@@ -22,7 +22,7 @@ class Privacy:
 
     async def delete_chat(self, chat_id: int) -> DeletedChat:
         """Delete the chat and everything it owns: articles, briefs, index rows, figures, quotes,
-        subscriptions (and feeds nobody else follows), digests, replies still in the outbox. Deleted pages
+        subscriptions (and feeds nobody else follows), digests, replies still in the outbox, updates in the inbox. Deleted pages
         are zeroed (secure_delete) and the write-ahead log is truncated, so the text does not linger in the
         file."""
         check_chat_id(chat_id)
@@ -47,7 +47,7 @@ class Privacy:
                     f"DELETE FROM {table} WHERE article_id IN (SELECT id FROM articles WHERE chat_id = ?)",
                     (chat_id,),
                 )
-            for table in ("articles", "subscriptions", "digests", "outbox"):
+            for table in ("articles", "subscriptions", "digests", "outbox", "inbox"):
                 await conn.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
             cursor = await conn.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
             existed = cursor.rowcount > 0

@@ -1,0 +1,81 @@
+"""The update inbox (storage/inbox.py) on a real SQLite file and a real PostgreSQL database: recorded once
+per update id, text dropped when handled, taken over from dead runs with a try counted, pruned after a
+day, deleted by /forget; and the outbox's replies of one update dropped when it is handled again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from storage import open_database
+from tests.storage_support import at
+
+A, B = 101, -100200300  # a private chat and a group
+
+
+@pytest.fixture
+async def db(backend):
+    async with open_database(backend.target("inbox.db")) as database:
+        yield database
+
+
+def _update(update_id: int, chat: int, text: str) -> dict[str, object]:
+    return {"update_id": update_id, "message": {"message_id": 1, "chat": {"id": chat}, "text": text}}
+
+
+async def test_an_update_is_recorded_once_and_its_text_dropped_when_handled(db):
+    assert await db.inbox.record(10, A, _update(10, A, "secret « ü"), owner="run", at=at(0))
+    assert not await db.inbox.record(10, A, _update(10, A, "secret « ü"), owner="run", at=at(1))
+    assert [(u.update_id, u.chat_id, u.payload["message"]["text"]) for u in await db.inbox.unhandled()] == [
+        (10, A, "secret « ü")
+    ]
+    await db.inbox.done(10, at=at(2))
+    assert await db.inbox.unhandled() == []
+    # Handled, its id stays: a second delivery by Telegram is still recognised.
+    assert not await db.inbox.record(10, A, _update(10, A, "secret « ü"), owner="other", at=at(3))
+
+
+async def test_unhandled_updates_of_other_runs_are_taken_over_in_order_with_tries(db):
+    await db.inbox.record(7, B, _update(7, B, "b"), owner="dead", at=at(0))
+    await db.inbox.record(5, A, _update(5, A, "a"), owner="dead", at=at(1))  # ids need not increase
+    await db.inbox.record(9, None, {"update_id": 9, "poll": {}}, owner="dead", at=at(2))
+    await db.inbox.record(11, A, _update(11, A, "mine"), owner="me", at=at(3))
+    await db.inbox.record(12, A, _update(12, A, "handled"), owner="dead", at=at(4))
+    await db.inbox.done(12, at=at(5))
+    taken = await db.inbox.take_over(owner="me")
+    assert [(u.update_id, u.chat_id, u.tries) for u in taken] == [
+        (7, B, 1),
+        (5, A, 1),
+        (9, None, 1),
+        (11, A, 0),
+    ]
+    assert [u.tries for u in await db.inbox.take_over(owner="next")] == [2, 2, 2, 1]
+    assert taken[0].received_at == at(0)
+
+
+async def test_handled_rows_are_pruned_after_their_day(db):
+    await db.inbox.record(1, A, _update(1, A, "old"), owner="run", at=at(0))
+    await db.inbox.record(2, A, _update(2, A, "open"), owner="run", at=at(0))
+    await db.inbox.done(1, at=at(0))
+    assert await db.inbox.prune(before=at(0) + timedelta(seconds=1)) == 1
+    assert [u.update_id for u in await db.inbox.unhandled()] == [2]  # an unhandled one is never pruned
+    assert await db.inbox.record(1, A, _update(1, A, "new"), owner="run", at=at(9))
+
+
+async def test_forget_deletes_the_chats_inbox_rows_only(db):
+    await db.inbox.record(1, A, _update(1, A, "secret"), owner="run", at=at(0))
+    await db.inbox.record(2, B, _update(2, B, "kept"), owner="run", at=at(1))
+    await db.delete_chat(A)
+    assert [u.payload["message"]["text"] for u in await db.inbox.unhandled()] == ["kept"]
+
+
+async def test_replies_to_an_update_handled_again_are_dropped_from_the_outbox(db):
+    send = {"chat_id": A, "text": "Reading…"}
+    await db.outbox.add(A, "sendMessage", send, owner="dead", at=at(0), update_id=41)
+    await db.outbox.add(A, "sendMessage", send, owner="dead", at=at(1), update_id=42)
+    await db.outbox.add(A, "sendMessage", send, owner="dead", at=at(2))
+    await db.outbox.add(B, "sendMessage", {**send, "chat_id": B}, owner="dead", at=at(3), update_id=41)
+    assert await db.outbox.drop_answers(A, 41) == 1
+    assert [row.update_id for row in await db.outbox.pending(A)] == [42, None]
+    assert [row.update_id for row in await db.outbox.pending(B)] == [41]  # scoped by chat
