@@ -169,8 +169,10 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     like "More than 50 people were also wounded" leans on) or in the article's `title`; a name found in
     the title counts whole ("Kursk" for a sentence that says "there"). When the question names what
     happened ("captured"), a text holding none of those words scores half: a figure about the same
-    soldiers but another event is not an answer."""
-    total = sum(t.weight for t in question.terms)
+    soldiers but another event is not an answer. The asked type ("town" in "Which town …", "old" in "How
+    old …") is what the answer gives, not a word it must repeat: it does not count."""
+    terms = [t for t in question.terms if not t.is_type] or list(question.terms)
+    total = sum(t.weight for t in terms)
     if total == 0:
         return 0.0
     stems = _stems(text)
@@ -178,14 +180,14 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     title_stems = _stems(title) if title else set()
     score = 0.0
     event_held = False
-    for term in question.terms:
+    for term in terms:
         if _holds(term, stems) or (term.is_name and _holds(term, title_stems)):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
             score += term.weight / 2
     score /= total
-    if not event_held and any(t.is_event for t in question.terms):
+    if not event_held and any(t.is_event for t in terms):
         score *= 0.5
     return score
 
@@ -367,10 +369,7 @@ async def _how_many(
             if _AGE.search(match.text) and names_held(
                 question, match.text, context=before.get(key, ""), title=match.article.title
             ):
-                # The age stands for "old": scored as if the sentence said it.
-                held = coverage(
-                    question, match.text + " old", context=before.get(key, ""), title=match.article.title
-                )
+                held = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
                 sentences.append((_sentence_item(match, held * 0.95), match.article))
             continue
         answering = 0  # figures of this sentence that count what is asked

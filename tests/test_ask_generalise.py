@@ -36,6 +36,8 @@ Guards at the depot killed all three attackers.
 
 Two similar attacks hit the depot in May.
 
+The brigade advanced to within 5 kilometres of the river.
+
 Drones were seen over Vuhledar at dawn.
 
 A shell killed five people outside the market in Kurakhove.
@@ -123,3 +125,11 @@ async def test_spent_meets_spending_and_a_sum_far_from_compensation_is_no_answer
     text = await _found(db, "How much has Kyiv spent on the defence of the depot?")
     assert text is not None and "3bn" in text
     assert await _found(db, "How much compensation did the relatives of dead volunteers receive?") is None
+
+
+async def test_the_asked_type_is_not_a_word_the_answer_must_repeat(db):
+    # "How close": the answer gives a distance; it need not say "close".
+    question = analyze_question("How close has the brigade advanced to the river?")
+    assert question.kind == "how_many" and [t.word for t in question.terms if t.is_type] == ["close"]
+    text = await _found(db, "How close has the brigade advanced to the river?")
+    assert text is not None and "5 kilometres" in text
