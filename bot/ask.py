@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from storage.ask_queries import (
     ArticleRef,
     SentenceMatch,
@@ -91,6 +93,10 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_WORDS = frozenset({"in", "near", "at", "outside", "around", "inside", "across", "over", "from"})
+# Words that end a place phrase: another preposition, a conjunction, a time ("in Kursk on Sunday").
+_PHRASE_END = frozenset(
+    {"on", "of", "to", "for", "by", "with", "during", "since", "and", "or", "last", "this", "after", "before"}
+)
 _NEAR = 3  # a counting number stands at most this many words from what it counts ("38 of the drones")
 _NUMBER = re.compile(
     r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|one|two|three|four|five|six|seven|eight|"
@@ -180,12 +186,17 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     title_stems = _stems(title) if title else set()
     score = 0.0
     event_held = False
+    # "The IS group has claimed the attack": a definite noun of the question refers back to the
+    # sentences before, so what they say of it ("the hospital roof") is said of it whole.
+    tokens = [w.lower() for w in words(text)]
+    definite = {stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
+    refers_back = any(not t.is_name and t.stems[0] in definite for t in terms)
     for term in terms:
         if _holds(term, stems) or (term.is_name and _holds(term, title_stems)):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
-            score += term.weight / 2
+            score += term.weight if refers_back and not term.is_name else term.weight / 2
     score /= total
     if not event_held and any(t.is_event for t in terms):
         score *= 0.5
@@ -250,8 +261,15 @@ def counts_what_is_asked(
     by_category = category is not None and category in question.measure_categories
     if head is not None and not by_category and not _holds_noun(head, counts or sentence):
         return False
+    names = [t for t in question.counted if t.is_name]
+    if counts and names and not any(_holds(t, _stems(counts)) for t in names):
+        # The figure names whose they are, and not the asked: "30,000 Iraqi security force personnel"
+        # are not U.S. troops.
+        asked = {w.lower() for w in words(question.text)}
+        if any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in words(counts)):
+            return False
     own = _stems((counts or "") + " " + sentence)
-    return all(_holds(t, own) for t in question.counted if t.is_name)
+    return all(_holds(t, own) for t in names)
 
 
 def _date(article: ArticleRef, tz: ZoneInfo | None = None) -> str:
@@ -319,7 +337,17 @@ def _count_near(question: Question, text: str) -> bool:
     head = question.counted_head
     if head is not None:
         heads = [i for i, token in enumerate(tokens) if _holds_noun(head, token)]
-        return any(0 < h - n <= _NEAR or (h == n and "-" in tokens[n]) for n in numbers for h in heads)
+        asked = {w.lower() for w in words(question.text)}
+
+        def of_others(n: int, h: int) -> bool:
+            # "3,000 Ukrainian troops" for "how many U.S. troops": a name between them that is not asked.
+            return any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in tokens[n + 1 : h])
+
+        return any(
+            (0 < h - n <= _NEAR and not of_others(n, h)) or (h == n and "-" in tokens[n])
+            for n in numbers
+            for h in heads
+        )
     anchors_terms = [t for t in question.terms if t in question.counted or t.is_event]
     if not anchors_terms:
         return bool(numbers)
@@ -328,23 +356,62 @@ def _count_near(question: Question, text: str) -> bool:
 
 
 def _asked_places(question: Question) -> list[Term]:
-    """The names a question gives as a place ("in Aleppo", "near Mosul")."""
+    """The words of the place a question asks about: a phrase after a place preposition, up to the next
+    preposition ("in Aleppo", "near Mosul", "at the Baghdad market" → Baghdad, market)."""
     tokens = [w.lower() for w in words(question.text)]
-    places = {tokens[i + 1] for i, w in enumerate(tokens[:-1]) if w in _PLACE_WORDS}
-    places |= {
-        tokens[i + 2] for i, w in enumerate(tokens[:-2]) if w in _PLACE_WORDS and tokens[i + 1] == "the"
-    }
-    return [t for t in question.terms if t.is_name and t.word.split()[0] in places]
+    places: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token not in _PLACE_WORDS:
+            continue
+        for later in tokens[index + 1 :]:
+            if later in _PLACE_WORDS or later in _PHRASE_END:
+                break
+            places.add(later)
+    return [t for t in question.terms if not t.is_event and t.word.split()[0] in places]
 
 
-def _elsewhere(question: Question, sentence: str, where: str | None) -> bool:
+def _elsewhere(
+    question: Question, sentence: str, where: str | None, context: str = "", title: str | None = None
+) -> bool:
     """Whether a count happened somewhere other than the place asked about: it names its own place (the
-    figure's `where`, or a place in its sentence) and the asked place is only around it (an earlier
-    sentence, the title). Three killed in Erbil do not answer "how many were killed in Aleppo?"."""
+    figure's `where`, or a place in its sentence) and the asked place is only in an earlier sentence.
+    Three killed in Erbil do not answer "how many were killed in Aleppo?", nor a toll in a Baghdad
+    neighbourhood "how many were killed at the Baghdad market?". A name in the article's title is the
+    whole article's ("Operation Steel Curtain")."""
+    named = _stems(title) if title else set()
+    if any(
+        not _holds(t, _stems(" ".join((sentence, context, title or "")))) for t in _asked_places(question)
+    ):
+        return True  # the place asked about is not even around it: "at the Baghdad market"
     if not where and not _PLACE_CUE.search(sentence):
         return False
     own = _stems(sentence + " " + (where or ""))
-    return any(not _holds(t, own) for t in _asked_places(question))
+    return any(not _holds(t, own) and not (t.is_name and _holds(t, named)) for t in _asked_places(question))
+
+
+_CLAIM_STEMS = frozenset({"claim", "respons", "behind"})
+_NEGATORS = frozenset({"no", "not", "never", "nobody", "none", "neither", "nor", "without", "nothing"})
+_NEGATION_REACH = 4  # "no group has claimed", "had not been given": a negator this few words before
+
+
+def _negated_at(tokens: list[str], index: int) -> bool:
+    return any(t in _NEGATORS or t.endswith("n't") for t in tokens[max(0, index - _NEGATION_REACH) : index])
+
+
+def _says_claimed(text: str) -> bool:
+    """Whether `text` says someone claimed a deed (and not that no one has)."""
+    tokens = [t.lower() for t in words(text)]
+    return any(stem(t) in _CLAIM_STEMS and not _negated_at(tokens, i) for i, t in enumerate(tokens))
+
+
+def _denies(question: Question, text: str) -> bool:
+    """Whether `text` holds what the question says happened only under a negation ("So far no group has
+    claimed it", "relatives have not been given compensation"): that is evidence it did not happen, no
+    answer to when, where or who it happened."""
+    events = [t for t in question.terms if t.is_event]
+    tokens = [t.lower() for t in words(text)]
+    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+    return bool(hits) and all(_negated_at(tokens, i) for i in hits)
 
 
 # ---- the question types ----------------------------------------------------------------------------
@@ -384,7 +451,7 @@ async def _how_many(
                 question, figure.counts, match.text, figure.category
             ) or not names_held(question, context, context=before.get(key, ""), title=match.article.title):
                 continue
-            if _elsewhere(question, match.text, figure.where):
+            if _elsewhere(question, match.text, figure.where, before.get(key, ""), match.article.title):
                 continue
             answering += 1
             if question.counted_head is not None:
@@ -417,7 +484,7 @@ async def _how_many(
         if (
             not answering
             and _count_near(question, match.text)
-            and not _elsewhere(question, match.text, None)
+            and not _elsewhere(question, match.text, None, before.get(key, ""), match.article.title)
             and counts_what_is_asked(question, None, match.text)
             and names_held(question, match.text, context=before.get(key, ""), title=match.article.title)
         ):
@@ -567,6 +634,10 @@ async def _by_sentence(
         # "who", a place for "where"; a sentence without one is no answer, however many words it shares
         # with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
+            continue
+        if question.asks_claim and not _says_claimed(match.text):
+            continue  # "The daily Yeni Safak said its offices … were attacked" says nothing of who did it
+        if not question.negated and _denies(question, match.text):
             continue
         if question.kind == "who" and not _names_someone(match.text, question):
             continue

@@ -74,8 +74,11 @@ _TITLES = {
     "defence", "defense", "sir", "lt", "lt.", "col", "col.", "commander", "ambassador", "envoy", "the",
     "former", "deputy", "vice", "governor", "mayor", "regional", "spokesperson", "head", "pope", "sheikh", "emir", "colonel", "lieutenant", "senator", "rep.",
 }  # fmt: skip
+# Words that deny what follows them ("no group has claimed", "had not been given").
+_NEGATORS = frozenset({"no", "not", "never", "nobody", "none", "neither", "nor", "without", "nothing"})
 _PARTICLE_NAME = re.compile(r"^[a-z]{1,3}-[A-Z]")
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+# "U.S.", "U.N." are one word (a name), not the letters "U" and "S".
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _QUESTION_WORDS = {
     "how", "many", "much", "long", "far", "large", "big", "what", "which", "who", "whom", "whose", "where",
     "when", "why", "did", "does", "do", "say", "said", "says", "tell", "told", "number", "total", "according",
@@ -160,7 +163,8 @@ def stem(word: str) -> str:
     ("shot down" → "shot down"); cached, answers stem many sentences."""
     if " " in word:
         return " ".join(stem(part) for part in word.split())
-    return _stemmer.stem(word.lower().replace("’", "'").removesuffix("'s"))
+    # "U.S." and "US" are one name
+    return _stemmer.stem(word.lower().replace("’", "'").removesuffix("'s").replace(".", ""))
 
 
 def words(text: str) -> list[str]:
@@ -209,6 +213,16 @@ class Question:
         return _CATEGORY_WORDS.get(self.counted_head.word, ())
 
     @property
+    def asks_claim(self) -> bool:
+        """ "Who claimed the attack?": an answer must say who claimed it (or took responsibility)."""
+        return _WHO_CLAIMED_DEED.match(self.text) is not None
+
+    @property
+    def negated(self) -> bool:
+        """ "Which side did not sign?": the question itself asks about something that did not happen."""
+        return any(w.lower() in _NEGATORS or w.lower().endswith("n't") for w in words(self.text))
+
+    @property
     def asks_age(self) -> bool:
         """ "How old was al-Douri?": only an age answers ("Al-Douri, 72,", "a 42-year-old")."""
         return re.match(r"^\s*(?:(?:and|so|but)\s+)?how\s+old\b", self.text, re.IGNORECASE) is not None
@@ -226,7 +240,8 @@ class Question:
         """Words for a full-text query: every term and its related words (FTS5 stems them itself)."""
         found: list[str] = []
         for term in self.terms:
-            for phrase in (term.word, *_RELATED_WORDS.get(term.word, ())):
+            dotless = (term.word.replace(".", ""),) if "." in term.word else ()
+            for phrase in (term.word, *dotless, *_RELATED_WORDS.get(term.word, ())):
                 word = phrase.split()[0]  # the index holds words: a phrase is looked up by its first
                 if word not in found:
                     found.append(word)

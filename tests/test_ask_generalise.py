@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ask import answer_question, counts_what_is_asked
+from bot.ask import answer_question, counts_what_is_asked, coverage
 from storage import ArticleSource, open_database
 from summarize.pipeline import brief_from_text
 from summarize.question import analyze_question, same_speaker
@@ -41,6 +41,16 @@ The brigade advanced to within 5 kilometres of the river.
 Drones were seen over Vuhledar at dawn.
 
 A shell killed five people outside the market in Kurakhove.
+
+About 3,000 Ukrainian troops, backed by U.S.-made artillery, hold the base.
+
+Dual blasts in the Sloviansk rail yard killed at least 14 people.
+
+Windows of the council building were shattered in the night.
+
+The truce was never signed on Friday, as had been planned.
+
+So far no group has claimed the attack on the Sloviansk council building.
 
 Kyiv's spending on the defence of the depot is put at 3bn hryvnias, and relatives of dead volunteers
 have not been given promised compensation.
@@ -133,3 +143,38 @@ async def test_the_asked_type_is_not_a_word_the_answer_must_repeat(db):
     assert question.kind == "how_many" and [t.word for t in question.terms if t.is_type] == ["close"]
     text = await _found(db, "How close has the brigade advanced to the river?")
     assert text is not None and "5 kilometres" in text
+
+
+async def test_an_acronym_is_a_name_and_a_count_of_others_is_refused(db):
+    # "U.S." is one name, not the letters U and S; "3,000 Ukrainian troops" are not U.S. troops, though
+    # the sentence holds "U.S.-made".
+    question = analyze_question("How many U.S. troops hold the base?")
+    assert [t.word for t in question.counted] == ["u.s.", "troops"]
+    assert await _found(db, "How many U.S. troops hold the base?") is None
+    text = await _found(db, "How many Ukrainian troops hold the base?")
+    assert text is not None and "3,000" in text
+
+
+async def test_the_asked_place_must_be_there(db):
+    # The toll is of the rail yard; no sentence speaks of a market.
+    assert await _found(db, "How many people were killed at the Sloviansk market?") is None
+    text = await _found(db, "How many people were killed in the Sloviansk rail yard?")
+    assert text is not None and "14" in text
+
+
+async def test_no_claim_is_no_claimant(db):
+    # "So far no group has claimed the attack": the claim is denied, and no one is named for it.
+    assert await _found(db, "Who claimed the attack on the council building?") is None
+
+
+def test_a_definite_noun_takes_what_the_sentence_before_says_of_it():
+    question = analyze_question("Who claimed the clinic raid?")
+    before = "Gunmen stormed a clinic in Izium at dawn."
+    assert coverage(question, "The Eastern Legion has claimed the raid.", context=before) == 1.0
+    assert coverage(question, "The Eastern Legion has claimed a raid.", context=before) == 0.75
+
+
+async def test_a_denied_event_has_no_time(db):
+    # "The truce was never signed on Friday": Friday is when it did not happen.
+    assert await _found(db, "When was the truce signed?") is None
+    assert analyze_question("Why was the truce not signed?").negated
