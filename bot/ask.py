@@ -23,6 +23,7 @@ from storage.ask_queries import (
     facts_in_sentences,
     quotes_by_speaker,
     sentence_matches,
+    sentences_at,
     sentences_before,
 )
 from storage.database import Database
@@ -191,12 +192,15 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     tokens = [w.lower() for w in words(text)]
     definite = {stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
     refers_back = any(not t.is_name and t.stems[0] in definite for t in terms)
+    # "He was ranked sixth …": a sentence opening on a pronoun is about the one named just before.
+    named_before = _pronoun_led(text)
     for term in terms:
         if _holds(term, stems) or (term.is_name and _holds(term, title_stems)):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
-            score += term.weight if refers_back and not term.is_name else term.weight / 2
+            whole = named_before if term.is_name else refers_back
+            score += term.weight if whole else term.weight / 2
     score /= total
     if not event_held and any(t.is_event for t in terms):
         score *= 0.5
@@ -414,15 +418,56 @@ def _denies(question: Question, text: str) -> bool:
     return bool(hits) and all(_negated_at(tokens, i) for i in hits)
 
 
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she|his|her|they|their|it|its)\b", re.IGNORECASE)
+_FOLLOWERS = 2  # sentences after a name that go on about it with a pronoun ("He … had a $10m bounty")
+
+
+def _pronoun_led(text: str) -> bool:
+    return _PRONOUN_SUBJECT.match(text) is not None
+
+
+async def _candidates(
+    db: Database, chat_id: int, question: Question, article_id: int | None
+) -> list[SentenceMatch]:
+    """BM25 candidates, and after each that names someone the question names the sentences that go on
+    about them with a pronoun ("Al-Douri was deemed …. He … had a $10m bounty on his head."): the index
+    cannot find those by the name they never repeat."""
+    matches = await sentence_matches(
+        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
+    )
+    names = [t for t in question.terms if t.is_name]
+    if not names or not matches:
+        return matches
+    have = {(m.article.article_id, m.sentence) for m in matches}
+    naming = [m for m in matches if any(_holds(t, _stems(m.text)) for t in names)]
+    wanted = [
+        (m.article.article_id, m.sentence + step)
+        for m in naming
+        for step in range(1, _FOLLOWERS + 1)
+        if (m.article.article_id, m.sentence + step) not in have
+    ]
+    texts = await sentences_at(db, chat_id, wanted)
+    low = min(m.bm25 for m in matches)
+    added: list[SentenceMatch] = []
+    for m in naming:
+        for step in range(1, _FOLLOWERS + 1):
+            key = (m.article.article_id, m.sentence + step)
+            text = texts.get(key)
+            if text is None or not _pronoun_led(text):
+                break  # the chain of pronouns ends: a later sentence may be about someone else
+            if key not in have:
+                have.add(key)
+                added.append(SentenceMatch(m.article, key[1], text, low))
+    return matches + added
+
+
 # ---- the question types ----------------------------------------------------------------------------
 
 
 async def _how_many(
     db: Database, chat_id: int, question: Question, article_id: int | None, threshold: float
 ) -> list[tuple[AnswerItem, ArticleRef]]:
-    matches = await sentence_matches(
-        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
-    )
+    matches = await _candidates(db, chat_id, question, article_id)
     keys = [(m.article.article_id, m.sentence) for m in matches]
     figures, _ = await facts_in_sentences(db, chat_id, keys)
     before = await sentences_before(db, chat_id, keys)
@@ -444,6 +489,8 @@ async def _how_many(
             context = " ".join(
                 x or "" for x in (match.text, figure.counts, figure.claimed_by, figure.where, figure.when)
             )
+            if question.counted_head is not None and figure.category in question.measure_categories:
+                context += " " + question.counted_head.word  # "$10m" is money: it need not say so
             # What the figure counts must be what is asked: "six villages" in a sentence about evacuated
             # residents does not answer "how many residents were evacuated"; nor do "30 soldiers" answer
             # "how many Ukrainian soldiers" when the sentence never says whose.
@@ -610,9 +657,7 @@ async def _by_sentence(
     db: Database, chat_id: int, question: Question, article_id: int | None
 ) -> list[tuple[AnswerItem, ArticleRef]]:
     """where / when / anything else: BM25 candidates re-ranked by overlap of content words and names."""
-    matches = await sentence_matches(
-        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
-    )
+    matches = await _candidates(db, chat_id, question, article_id)
     if not matches:
         return []
     keys = [(m.article.article_id, m.sentence) for m in matches]

@@ -46,6 +46,10 @@ About 3,000 Ukrainian troops, backed by U.S.-made artillery, hold the base.
 
 Dual blasts in the Sloviansk rail yard killed at least 14 people.
 
+Kyiv named Major Taras Boyko the most wanted deserter.
+
+He had a $5m bounty on his head.
+
 Windows of the council building were shattered in the night.
 
 The truce was never signed on Friday, as had been planned.
@@ -178,3 +182,15 @@ async def test_a_denied_event_has_no_time(db):
     # "The truce was never signed on Friday": Friday is when it did not happen.
     assert await _found(db, "When was the truce signed?") is None
     assert analyze_question("Why was the truce not signed?").negated
+
+
+async def test_a_sentence_that_goes_on_with_a_pronoun_is_found_and_about_the_name(db):
+    # "He had a $5m bounty on his head" shares no word with the question: it is found as the sentence
+    # after one naming Boyko, is about him (it opens on "He"), and "$5m" is money without saying so.
+    text = await _found(db, "How much money did Kyiv offer for Boyko?")
+    assert text is not None and "$5m" in text
+    question = analyze_question("How much money did Kyiv offer for Boyko?")
+    before = "Kyiv named Major Taras Boyko the most wanted deserter."
+    assert coverage(question, "He had a bounty.", context=before) > coverage(
+        question, "A bounty was set.", context=before
+    )
