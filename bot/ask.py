@@ -15,12 +15,15 @@ from dataclasses import dataclass, replace
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from storage.ask_queries import (
     ArticleRef,
     SentenceMatch,
     facts_in_sentences,
     quotes_by_speaker,
     sentence_matches,
+    sentences_at,
     sentences_before,
 )
 from storage.database import Database
@@ -30,7 +33,9 @@ from summarize.model import Figure
 from summarize.question import (
     Question,
     QuestionKind,
+    Term,
     analyze_question,
+    related_words,
     same_speaker,
     speaker_key,
     stem,
@@ -57,7 +62,7 @@ _SAY_WORDS = (
     "said", "says", "told", "tells", "claimed", "claims", "stated", "announced", "warned", "reported", "added",
     "insisted", "confirmed", "denied", "admitted", "according", "wrote", "described", "vowed", "promised",
 )  # fmt: skip
-_SAY_STEMS = frozenset(stem(w) for w in _SAY_WORDS)
+_TITLE_WORDS = frozenset({"mr", "mrs", "ms", "dr", "president", "prime", "minister", "general", "gen", "the"})
 _TIME_CUE = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
     r"july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec|yesterday|today|"
@@ -65,9 +70,35 @@ _TIME_CUE = re.compile(
     r"autumn|dawn|dusk|noon|midnight|gmt|utc|a\.m|p\.m)\b|\b\d{1,2}[:.]\d\d\b",
     re.IGNORECASE,
 )
-_PLACE_CUE = re.compile(
-    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?)\s+(?:the\s+)?[A-Z][\w'-]+"
+# Numbers that are not counts: dates, years, clock times, citation marks ("[3]").
+_MONTH = (
+    r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december"
 )
+_PLACE_CUE = re.compile(
+    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?)\s+(?:the\s+)?"
+    # "in northern Syria", "in the vicinity of Ayn Issa", "in the heart of East Mosul"
+    r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|vicinity|outskirts|heart|centre|"
+    r"center|suburbs?|city|town|village|region|province|district|area|capital|port)\s+(?:of\s+(?:the\s+)?)?){0,2}"
+    # a month or a weekday is a time, not a place ("in March", "on Monday")
+    r"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)[A-Z][\w'-]+"
+)
+_NOT_A_COUNT = re.compile(
+    rf"\[\d+\]|\b(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})(?!\w)"
+    r"|\b(?:19|20)\d\d\b(?!\s+[a-z]+s\b)|\b\d{1,2}[:.]\d\d\b",
+    re.IGNORECASE,
+)
+# An age as news gives one: "Al-Douri, 72,", "a 42-year-old", "aged 72", "72 years old".
+_AGE = re.compile(
+    r"\b\d{1,3}-year-old\b|\b(?:aged|age\s+of)\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|[A-Za-z],\s*\d{1,3}\s*,",
+    re.IGNORECASE,
+)
+_PLACE_WORDS = frozenset({"in", "near", "at", "outside", "around", "inside", "across", "over", "from"})
+# Words that end a place phrase: another preposition, a conjunction, a time ("in Kursk on Sunday").
+_PHRASE_END = frozenset(
+    {"on", "of", "to", "for", "by", "with", "during", "since", "and", "or", "last", "this", "after", "before"}
+)
+_NEAR = 3  # a counting number stands at most this many words from what it counts ("38 of the drones")
 _NUMBER = re.compile(
     r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|one|two|three|four|five|six|seven|eight|"
     r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
@@ -129,12 +160,13 @@ def _stems(text: str) -> set[str]:
     return {*singles, *parts, *(f"{a} {b}" for a, b in zip(singles, singles[1:], strict=False))}
 
 
-def _holds(term_stems: tuple[str, ...], stems: set[str]) -> bool:
-    if any(s in stems for s in term_stems):
+def _holds(term: Term, stems: set[str]) -> bool:
+    if any(s in stems for s in term.stems):
         return True
-    own = term_stems[0]
-    # "Korea" meets "Korean", "Ukrain" meets "Ukrainian": a name's adjective or demonym.
-    return len(own) >= 4 and any(s.startswith(own) for s in stems)
+    own = term.stems[0]
+    # "Korea" meets "Korean", "Ukrain" meets "Ukrainian": a name's adjective or demonym. Only a name's:
+    # "leads" is not met by "leaders", nor "attack" by "attackers".
+    return term.is_name and len(own) >= 4 and any(s.startswith(own) for s in stems)
 
 
 def coverage(question: Question, text: str, *, context: str = "", title: str | None = None) -> float:
@@ -144,8 +176,10 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     like "More than 50 people were also wounded" leans on) or in the article's `title`; a name found in
     the title counts whole ("Kursk" for a sentence that says "there"). When the question names what
     happened ("captured"), a text holding none of those words scores half: a figure about the same
-    soldiers but another event is not an answer."""
-    total = sum(t.weight for t in question.terms)
+    soldiers but another event is not an answer. The asked type ("town" in "Which town …", "old" in "How
+    old …") is what the answer gives, not a word it must repeat: it does not count."""
+    terms = [t for t in question.terms if not t.is_type] or list(question.terms)
+    total = sum(t.weight for t in terms)
     if total == 0:
         return 0.0
     stems = _stems(text)
@@ -153,14 +187,22 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     title_stems = _stems(title) if title else set()
     score = 0.0
     event_held = False
-    for term in question.terms:
-        if _holds(term.stems, stems) or (term.is_name and _holds(term.stems, title_stems)):
+    # "The IS group has claimed the attack": a definite noun of the question refers back to the
+    # sentences before, so what they say of it ("the hospital roof") is said of it whole.
+    tokens = [w.lower() for w in words(text)]
+    definite = {stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
+    refers_back = any(not t.is_name and t.stems[0] in definite for t in terms)
+    # "He was ranked sixth …": a sentence opening on a pronoun is about the one named just before.
+    named_before = _pronoun_led(text)
+    for term in terms:
+        if _holds(term, stems) or (term.is_name and _holds(term, title_stems)):
             score += term.weight
             event_held |= term.is_event
-        elif _holds(term.stems, around):
-            score += term.weight / 2
+        elif _holds(term, around):
+            whole = named_before if term.is_name else refers_back
+            score += term.weight if whole else term.weight / 2
     score /= total
-    if not event_held and any(t.is_event for t in question.terms):
+    if not event_held and any(t.is_event for t in terms):
         score *= 0.5
     return score
 
@@ -170,13 +212,45 @@ def names_held(question: Question, text: str, *, context: str = "", title: str |
     just before it or its article's title. A sentence about Kursk that never names NATO does not answer
     "Did NATO send troops to Ukraine?", however many other words it shares."""
     held = _stems(" ".join((text, context, title or "")))
-    return all(_holds(t.stems, held) for t in question.terms if t.is_name)
+    return all(_holds(t, held) for t in question.terms if t.is_name)
 
 
 def words_missing(question: Question, text: str) -> list[str]:
     """The question's required content words (`Term.required`) that `text` does not hold."""
     held = _stems(text)
-    return [t.word for t in question.terms if t.required and not _holds(t.stems, held)]
+    return [t.word for t in question.terms if t.required and not _holds(t, held)]
+
+
+def _singular(word: str) -> str:
+    """A plural noun's singular by the regular rules ("attackers" → attacker, "casualties" → casualty)."""
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _nouns(text: str) -> set[str]:
+    """The singulars of `text`'s words and of each part of a hyphenated word ("400-bed" holds bed)."""
+    tokens = words(text)
+    parts = [part for w in tokens if "-" in w for part in w.split("-") if part]
+    return {_singular(w) for w in (*tokens, *parts)}
+
+
+def _holds_noun(term: Term, text: str) -> bool:
+    """Whether `text` holds the counted noun `term` or a noun it stands for, compared as nouns: Porter
+    stems join "attackers" and "attacks" (both "attack"), but four attackers are not two attacks."""
+    nouns = _nouns(text)
+    forms = [term.word, *related_words(term.word)]
+    if any(_singular(form) in nouns for form in forms if " " not in form):
+        return True
+    # A two-word synonym, or a noun the singular rules do not reach ("people", "men"): by stem.
+    return _holds(term, _stems(text)) and not any(
+        _singular(w) != _singular(term.word) and stem(w) == term.stems[0] for w in words(text)
+    )
 
 
 def counts_what_is_asked(
@@ -189,10 +263,17 @@ def counts_what_is_asked(
     # "How much money …" is answered by any sum of money ("a $10m bounty"): a mass noun names the
     # figure's category, not a thing that is counted.
     by_category = category is not None and category in question.measure_categories
-    if head is not None and not by_category and not _holds(head.stems, _stems(counts or sentence)):
+    if head is not None and not by_category and not _holds_noun(head, counts or sentence):
         return False
+    names = [t for t in question.counted if t.is_name]
+    if counts and names and not any(_holds(t, _stems(counts)) for t in names):
+        # The figure names whose they are, and not the asked: "30,000 Iraqi security force personnel"
+        # are not U.S. troops.
+        asked = {w.lower() for w in words(question.text)}
+        if any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in words(counts)):
+            return False
     own = _stems((counts or "") + " " + sentence)
-    return all(_holds(t.stems, own) for t in question.counted if t.is_name)
+    return all(_holds(t, own) for t in names)
 
 
 def _date(article: ArticleRef, tz: ZoneInfo | None = None) -> str:
@@ -249,15 +330,144 @@ def _names_someone(text: str, question: Question) -> bool:
     return any(m.group().lower() not in asked for m in _CAPITALISED.finditer(text.strip()))
 
 
+def _count_near(question: Question, text: str) -> bool:
+    """Whether `text` holds a number that counts what is asked, not any number: one just before the
+    counted noun ("the three fatalities", "38 of the drones", "all four attackers"); for a count of
+    people, or a question naming no noun, one next to what happened ("killed at least 27"). Dates, years,
+    clock times and citation marks are not counts. A question asking for neither (a distance, a size)
+    takes any number."""
+    tokens = words(_NOT_A_COUNT.sub(" ", text))
+    numbers = [i for i, token in enumerate(tokens) if _NUMBER.search(token)]
+    head = question.counted_head
+    if head is not None:
+        heads = [i for i, token in enumerate(tokens) if _holds_noun(head, token)]
+        asked = {w.lower() for w in words(question.text)}
+
+        def of_others(n: int, h: int) -> bool:
+            # "3,000 Ukrainian troops" for "how many U.S. troops": a name between them that is not asked.
+            return any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in tokens[n + 1 : h])
+
+        return any(
+            (0 < h - n <= _NEAR and not of_others(n, h)) or (h == n and "-" in tokens[n])
+            for n in numbers
+            for h in heads
+        )
+    anchors_terms = [t for t in question.terms if t in question.counted or t.is_event]
+    if not anchors_terms:
+        return bool(numbers)
+    anchors = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in anchors_terms)]
+    return any(0 < abs(a - n) <= _NEAR for n in numbers for a in anchors)
+
+
+def _asked_places(question: Question) -> list[Term]:
+    """The words of the place a question asks about: a phrase after a place preposition, up to the next
+    preposition ("in Aleppo", "near Mosul", "at the Baghdad market" → Baghdad, market)."""
+    tokens = [w.lower() for w in words(question.text)]
+    places: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token not in _PLACE_WORDS:
+            continue
+        for later in tokens[index + 1 :]:
+            if later in _PLACE_WORDS or later in _PHRASE_END:
+                break
+            places.add(later)
+    return [t for t in question.terms if not t.is_event and t.word.split()[0] in places]
+
+
+def _elsewhere(
+    question: Question, sentence: str, where: str | None, context: str = "", title: str | None = None
+) -> bool:
+    """Whether a count happened somewhere other than the place asked about: it names its own place (the
+    figure's `where`, or a place in its sentence) and the asked place is only in an earlier sentence.
+    Three killed in Erbil do not answer "how many were killed in Aleppo?", nor a toll in a Baghdad
+    neighbourhood "how many were killed at the Baghdad market?". A name in the article's title is the
+    whole article's ("Operation Steel Curtain")."""
+    named = _stems(title) if title else set()
+    if any(
+        not _holds(t, _stems(" ".join((sentence, context, title or "")))) for t in _asked_places(question)
+    ):
+        return True  # the place asked about is not even around it: "at the Baghdad market"
+    if not where and not _PLACE_CUE.search(sentence):
+        return False
+    own = _stems(sentence + " " + (where or ""))
+    return any(not _holds(t, own) and not (t.is_name and _holds(t, named)) for t in _asked_places(question))
+
+
+_CLAIM_STEMS = frozenset({"claim", "respons", "behind"})
+_NEGATORS = frozenset({"no", "not", "never", "nobody", "none", "neither", "nor", "without", "nothing"})
+_NEGATION_REACH = 4  # "no group has claimed", "had not been given": a negator this few words before
+
+
+def _negated_at(tokens: list[str], index: int) -> bool:
+    return any(t in _NEGATORS or t.endswith("n't") for t in tokens[max(0, index - _NEGATION_REACH) : index])
+
+
+def _says_claimed(text: str) -> bool:
+    """Whether `text` says someone claimed a deed (and not that no one has)."""
+    tokens = [t.lower() for t in words(text)]
+    return any(stem(t) in _CLAIM_STEMS and not _negated_at(tokens, i) for i, t in enumerate(tokens))
+
+
+def _denies(question: Question, text: str) -> bool:
+    """Whether `text` holds what the question says happened only under a negation ("So far no group has
+    claimed it", "relatives have not been given compensation"): that is evidence it did not happen, no
+    answer to when, where or who it happened."""
+    events = [t for t in question.terms if t.is_event]
+    tokens = [t.lower() for t in words(text)]
+    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+    return bool(hits) and all(_negated_at(tokens, i) for i in hits)
+
+
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she|his|her|they|their|it|its)\b", re.IGNORECASE)
+_FOLLOWERS = 2  # sentences after a name that go on about it with a pronoun ("He … had a $10m bounty")
+
+
+def _pronoun_led(text: str) -> bool:
+    return _PRONOUN_SUBJECT.match(text) is not None
+
+
+async def _candidates(
+    db: Database, chat_id: int, question: Question, article_id: int | None
+) -> list[SentenceMatch]:
+    """BM25 candidates, and after each that names someone the question names the sentences that go on
+    about them with a pronoun ("Al-Douri was deemed …. He … had a $10m bounty on his head."): the index
+    cannot find those by the name they never repeat."""
+    matches = await sentence_matches(
+        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
+    )
+    names = [t for t in question.terms if t.is_name]
+    if not names or not matches:
+        return matches
+    have = {(m.article.article_id, m.sentence) for m in matches}
+    naming = [m for m in matches if any(_holds(t, _stems(m.text)) for t in names)]
+    wanted = [
+        (m.article.article_id, m.sentence + step)
+        for m in naming
+        for step in range(1, _FOLLOWERS + 1)
+        if (m.article.article_id, m.sentence + step) not in have
+    ]
+    texts = await sentences_at(db, chat_id, wanted)
+    low = min(m.bm25 for m in matches)
+    added: list[SentenceMatch] = []
+    for m in naming:
+        for step in range(1, _FOLLOWERS + 1):
+            key = (m.article.article_id, m.sentence + step)
+            text = texts.get(key)
+            if text is None or not _pronoun_led(text):
+                break  # the chain of pronouns ends: a later sentence may be about someone else
+            if key not in have:
+                have.add(key)
+                added.append(SentenceMatch(m.article, key[1], text, low))
+    return matches + added
+
+
 # ---- the question types ----------------------------------------------------------------------------
 
 
 async def _how_many(
     db: Database, chat_id: int, question: Question, article_id: int | None, threshold: float
 ) -> list[tuple[AnswerItem, ArticleRef]]:
-    matches = await sentence_matches(
-        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
-    )
+    matches = await _candidates(db, chat_id, question, article_id)
     keys = [(m.article.article_id, m.sentence) for m in matches]
     figures, _ = await facts_in_sentences(db, chat_id, keys)
     before = await sentences_before(db, chat_id, keys)
@@ -266,11 +476,21 @@ async def _how_many(
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
+        if question.asks_age:
+            # Only an age answers "how old": a sentence with a date and the name is no answer.
+            if _AGE.search(match.text) and names_held(
+                question, match.text, context=before.get(key, ""), title=match.article.title
+            ):
+                held = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
+                sentences.append((_sentence_item(match, held * 0.95), match.article))
+            continue
         answering = 0  # figures of this sentence that count what is asked
         for figure in found:
             context = " ".join(
                 x or "" for x in (match.text, figure.counts, figure.claimed_by, figure.where, figure.when)
             )
+            if question.counted_head is not None and figure.category in question.measure_categories:
+                context += " " + question.counted_head.word  # "$10m" is money: it need not say so
             # What the figure counts must be what is asked: "six villages" in a sentence about evacuated
             # residents does not answer "how many residents were evacuated"; nor do "30 soldiers" answer
             # "how many Ukrainian soldiers" when the sentence never says whose.
@@ -278,13 +498,15 @@ async def _how_many(
                 question, figure.counts, match.text, figure.category
             ) or not names_held(question, context, context=before.get(key, ""), title=match.article.title):
                 continue
+            if _elsewhere(question, match.text, figure.where, before.get(key, ""), match.article.title):
+                continue
             answering += 1
             if question.counted_head is not None:
                 counted = 1.0  # the gate above: it counts the asked noun
             elif question.counted and figure.counts:
                 # "How many people …": the share of the counted words ("people") it says it counts.
                 own = _stems(figure.counts)
-                counted = sum(_holds(t.stems, own) for t in question.counted) / len(question.counted)
+                counted = sum(_holds(t, own) for t in question.counted) / len(question.counted)
             else:
                 counted = coverage(question, figure.counts) if figure.counts else 0.5
             held = coverage(question, context, context=before.get(key, ""), title=match.article.title)
@@ -308,7 +530,8 @@ async def _how_many(
             scored.append((item, match.article))
         if (
             not answering
-            and _NUMBER.search(match.text)
+            and _count_near(question, match.text)
+            and not _elsewhere(question, match.text, None, before.get(key, ""), match.article.title)
             and counts_what_is_asked(question, None, match.text)
             and names_held(question, match.text, context=before.get(key, ""), title=match.article.title)
         ):
@@ -386,6 +609,35 @@ async def _quotes_by_content(
     return scored
 
 
+# A verb of saying as a verb ("said", "told"), not a noun that shares its stem ("the report", "claims").
+_SAID_FORMS = frozenset(_SAY_WORDS) - {"according", "claims"}
+# Words before a name that make it the object of the sentence, not the one speaking ("critics of Mr
+# Putin", "accusing President Putin").
+_NOT_SUBJECT = frozenset({"of", "for", "about", "against", "accusing", "accused", "to", "by", "with", "on"})
+_SAID_WINDOW = 6  # words from the speaker's name to the verb: "Zelensky, in a video address, said"
+
+
+def _says(key: str, text: str) -> bool:
+    """Whether `text` has the speaker `key` saying something: the name followed within a few words by a
+    verb of saying ("Zelensky said", "Mr Yashin, who presented the report, said") or just after one
+    ("said Zelensky"), "according to Zelensky", and not the object of another's words ("critics of Mr
+    Putin praised …", "the report, entitled Putin")."""
+    tokens = [t.lower() for t in words(text)]
+    own = stem(key)
+    for index, token in enumerate(tokens):
+        if stem(token) != own:
+            continue
+        before = [t for t in tokens[max(0, index - 3) : index] if t not in _TITLE_WORDS]
+        if before[-2:] == ["according", "to"]:
+            return True
+        if before and before[-1] in _NOT_SUBJECT:
+            continue
+        after = tokens[index + 1 : index + 1 + _SAID_WINDOW]
+        if any(t in _SAID_FORMS for t in after) or (before and before[-1] in _SAID_FORMS - {"told"}):
+            return True
+    return False
+
+
 async def _speaker_sentences(
     db: Database, chat_id: int, question: Question, key: str, article_id: int | None
 ) -> list[tuple[AnswerItem, ArticleRef]]:
@@ -394,8 +646,7 @@ async def _speaker_sentences(
     matches = await sentence_matches(db, chat_id, [key], article_id=article_id, limit=CANDIDATES)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for match in matches:
-        stems = _stems(match.text)
-        if stem(key) not in stems or not (stems & _SAY_STEMS):
+        if not _says(key, match.text):
             continue
         score = coverage(question, match.text) if question.terms else 1.0
         scored.append((_sentence_item(match, score * 0.9), match.article))
@@ -406,9 +657,7 @@ async def _by_sentence(
     db: Database, chat_id: int, question: Question, article_id: int | None
 ) -> list[tuple[AnswerItem, ArticleRef]]:
     """where / when / anything else: BM25 candidates re-ranked by overlap of content words and names."""
-    matches = await sentence_matches(
-        db, chat_id, question.search_words, article_id=article_id, limit=CANDIDATES
-    )
+    matches = await _candidates(db, chat_id, question, article_id)
     if not matches:
         return []
     keys = [(m.article.article_id, m.sentence) for m in matches]
@@ -430,6 +679,10 @@ async def _by_sentence(
         # "who", a place for "where"; a sentence without one is no answer, however many words it shares
         # with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
+            continue
+        if question.asks_claim and not _says_claimed(match.text):
+            continue  # "The daily Yeni Safak said its offices … were attacked" says nothing of who did it
+        if not question.negated and _denies(question, match.text):
             continue
         if question.kind == "who" and not _names_someone(match.text, question):
             continue

@@ -305,3 +305,32 @@ async def sentences_before(
             for row in rows:
                 found.setdefault((row["article_id"], row["target"]), []).append(row["sentence_text"])
     return {key: " ".join(texts) for key, texts in found.items()}
+
+
+async def sentences_at(
+    db: Database, chat_id: int, keys: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """The text of each of the chat's sentences `keys` ((article_id, position) pairs) that exists."""
+    check_chat_id(chat_id)
+    found: dict[tuple[int, int], str] = {}
+    unique = list(dict.fromkeys(keys))
+    async with db.connections.reading() as conn:
+        for start in range(0, len(unique), _MAX_KEYS):
+            chunk = unique[start : start + _MAX_KEYS]
+            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
+            flat = [item for key in chunk for item in key]
+            rows = await conn.execute_fetchall(
+                f"""
+                WITH wanted (article_id, position) AS (VALUES {values})
+                SELECT w.article_id, w.position,
+                       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
+                FROM wanted AS w
+                JOIN sentences AS s ON s.article_id = w.article_id AND s.position = w.position
+                JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
+                WHERE s.chat_id = ?
+                """,
+                (*flat, chat_id),
+            )
+            for row in rows:
+                found[(row["article_id"], row["position"])] = row["sentence_text"]
+    return found

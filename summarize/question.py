@@ -55,7 +55,7 @@ _WHO = re.compile(
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(
-    r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much|long|far|large|big|old)|what\s+(?:is|was|were|are)\s+the\s+"
+    r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much|long|far|close|large|big|old)|what\s+(?:is|was|were|are)\s+the\s+"
     r"(?:number|death\s+toll|toll|total|size|cost|amount)|what\s+number)\b|\b(?:death\s+toll|number\s+of)\b",
     re.IGNORECASE,
 )
@@ -74,8 +74,11 @@ _TITLES = {
     "defence", "defense", "sir", "lt", "lt.", "col", "col.", "commander", "ambassador", "envoy", "the",
     "former", "deputy", "vice", "governor", "mayor", "regional", "spokesperson", "head", "pope", "sheikh", "emir", "colonel", "lieutenant", "senator", "rep.",
 }  # fmt: skip
+# Words that deny what follows them ("no group has claimed", "had not been given").
+_NEGATORS = frozenset({"no", "not", "never", "nobody", "none", "neither", "nor", "without", "nothing"})
 _PARTICLE_NAME = re.compile(r"^[a-z]{1,3}-[A-Z]")
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+# "U.S.", "U.N." are one word (a name), not the letters "U" and "S".
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _QUESTION_WORDS = {
     "how", "many", "much", "long", "far", "large", "big", "what", "which", "who", "whom", "whose", "where",
     "when", "why", "did", "does", "do", "say", "said", "says", "tell", "told", "number", "total", "according",
@@ -114,6 +117,13 @@ def _related_table() -> dict[str, tuple[str, ...]]:
 
 
 _RELATED_WORDS = _related_table()
+
+
+def related_words(word: str) -> tuple[str, ...]:
+    """The words (and two-word phrases) that may stand for a question's `word` in an answer."""
+    return _RELATED_WORDS.get(word, ())
+
+
 _PHRASES = frozenset(word for word in _RELATED_WORDS if " " in word)
 # Verbs of war news whose past forms do not end in -ed; "How many were captured/shot/sent?" turns on them.
 _EVENT_WORDS = {
@@ -131,7 +141,7 @@ _CATEGORY_WORDS: dict[str, tuple[Category, ...]] = {
     "casualties": ("casualties", "killed", "wounded"), "losses": ("casualties", "killed", "wounded"),
     "troops": ("troops",), "soldiers": ("troops",), "fighters": ("troops",), "forces": ("troops",), "territory": ("territory",), "land": ("territory",),
     "area": ("territory",), "money": ("money",), "cost": ("money",), "aid": ("money",), "funding": ("money",),
-    "dollars": ("money",), "displaced": ("displaced",), "refugees": ("displaced",), "fled": ("displaced",),
+    "dollars": ("money",), "spent": ("money",), "spend": ("money",), "paid": ("money",), "pay": ("money",), "displaced": ("displaced",), "refugees": ("displaced",), "fled": ("displaced",),
     "tanks": ("equipment",), "drones": ("equipment",), "missiles": ("equipment",), "vehicles": ("equipment",),
     "weapons": ("equipment",), "aircraft": ("equipment",),
 }  # fmt: skip
@@ -153,7 +163,8 @@ def stem(word: str) -> str:
     ("shot down" → "shot down"); cached, answers stem many sentences."""
     if " " in word:
         return " ".join(stem(part) for part in word.split())
-    return _stemmer.stem(word.lower().replace("’", "'").removesuffix("'s"))
+    # "U.S." and "US" are one name
+    return _stemmer.stem(word.lower().replace("’", "'").removesuffix("'s").replace(".", ""))
 
 
 def words(text: str) -> list[str]:
@@ -202,6 +213,21 @@ class Question:
         return _CATEGORY_WORDS.get(self.counted_head.word, ())
 
     @property
+    def asks_claim(self) -> bool:
+        """ "Who claimed the attack?": an answer must say who claimed it (or took responsibility)."""
+        return _WHO_CLAIMED_DEED.match(self.text) is not None
+
+    @property
+    def negated(self) -> bool:
+        """ "Which side did not sign?": the question itself asks about something that did not happen."""
+        return any(w.lower() in _NEGATORS or w.lower().endswith("n't") for w in words(self.text))
+
+    @property
+    def asks_age(self) -> bool:
+        """ "How old was al-Douri?": only an age answers ("Al-Douri, 72,", "a 42-year-old")."""
+        return re.match(r"^\s*(?:(?:and|so|but)\s+)?how\s+old\b", self.text, re.IGNORECASE) is not None
+
+    @property
     def counted_head(self) -> Term | None:
         """The noun a figure must count: the counted phrase's last word that is not a name ("soldiers"),
         None when that is a generic word ("people") that any count of persons answers."""
@@ -214,7 +240,8 @@ class Question:
         """Words for a full-text query: every term and its related words (FTS5 stems them itself)."""
         found: list[str] = []
         for term in self.terms:
-            for phrase in (term.word, *_RELATED_WORDS.get(term.word, ())):
+            dotless = (term.word.replace(".", ""),) if "." in term.word else ()
+            for phrase in (term.word, *dotless, *_RELATED_WORDS.get(term.word, ())):
                 word = phrase.split()[0]  # the index holds words: a phrase is looked up by its first
                 if word not in found:
                     found.append(word)
@@ -262,7 +289,24 @@ def same_speaker(asked: str, stored: str) -> bool:
     """Whether two name forms can be one speaker: one's words (titles aside) hold all of the other's.
     "Zelensky" ~ "President Volodymyr Zelensky"; "US intelligence" ≁ "Ukraine's military intelligence"."""
     a, b = set(name_words(asked)), set(name_words(stored))
+    head = _related_group(stored)
+    if head and not head & a:
+        b = head  # "Critics of Mr Putin" are not Putin: the speaker is the phrase's head, not its object
     return bool(a and b) and (a <= b or b <= a)
+
+
+_RELATION = re.compile(r"\s+(?:of|for|to|close\s+to|around|near|loyal\s+to|allied\s+with)\s+", re.IGNORECASE)
+
+
+def _related_group(speaker: str) -> set[str]:
+    """The head words of a speaker named by relation to someone else ("Critics of Mr Putin" → critics,
+    "Supporters of the rebels" → supporters); empty when the head is only a title ("Secretary of State
+    Blinken" is Blinken) or there is no such relation."""
+    parts = _RELATION.split(speaker, maxsplit=1)
+    if len(parts) < 2:
+        return set()
+    head = {re.sub(r"['’]s$", "", t).lower() for t in words(parts[0])}
+    return head - _TITLES - {"a", "an"}
 
 
 _AUXILIARY = frozenset(
@@ -317,14 +361,25 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
             or (word.endswith("ed") and len(word) > 4)
         )
         is_type = word.isdigit() or word in _NUMBER_WORDS or word == asked_type
+        following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
+        if following == "to" and word in _CATENATIVE:
+            # "try to seize": what happened is the seizing; the article may say "attempted to seize".
+            weight, is_event = 0.5, False
+        if index == 1 and tokens[0].lower() == "how" and word in ("old", "close"):
+            is_type = True  # "how old", "how close": the answer's type (an age, a distance), not a topic
         terms.append(Term(word, (stem(word), *related), weight, is_name, is_event, is_type))
     return tuple(terms)
 
 
+# Verbs that take another verb ("try to seize", "plan to attack"): the other verb is the event.
+_CATENATIVE = frozenset({
+    "try", "tried", "tries", "attempt", "attempted", "seek", "sought", "manage", "managed", "plan", "planned",
+    "want", "wanted", "fail", "failed", "hope", "hoped", "intend", "intended", "threaten", "threatened",
+})  # fmt: skip
 _COUNTED = re.compile(
     r"^\s*(?:(?:and|so|but)\s+)?(?:how\s+(?:many|much)|what\s+(?:is|was|were|are)\s+the\s+number\s+of"
     # "How big was the bounty?", "How far is the courthouse from …": the thing measured.
-    r"|how\s+(?:big|large|long|far|old|high|wide|deep)\s+(?:is|was|are|were)(?:\s+the)?)\s+(?P<phrase>.*)$",
+    r"|how\s+(?:big|large|long|far|close|old|high|wide|deep)\s+(?:is|was|are|were)(?:\s+the)?)\s+(?P<phrase>.*)$",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = frozenset({

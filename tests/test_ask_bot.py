@@ -169,3 +169,36 @@ async def test_an_answer_gives_the_received_day_in_the_chats_time_zone(
         assert local_day in reply.text, (zone, reply.text)
         assert received.date().isoformat() not in reply.text
         assert harness.errors == []
+
+
+# Invented for this test: near misses the held-back questions of issue 14 were answered with.
+SIEGE_TITLE = "Rebels press on the grain depot"
+SIEGE_TEXT = """\
+On Dec. 6, rebel fighters attempted to seize the grain depot on the edge of the town, officials said.
+At least 12 volunteers and an unknown number of conscripts died in the fighting around the depot.
+Critics of President Orlov praised the mayor's report on the siege of the depot.
+So far no group has claimed the shelling of the Sloviansk council building, the police said.
+Colonel Ivan Marchuk, 54, commands the brigade that holds the depot.
+On Monday, Dec. 26, Oleg Savchenko was struck by a drone near the depot.
+"""
+
+
+async def test_ask_refuses_a_date_an_unknown_number_a_critic_and_a_denied_claim(
+    tmp_path: Path, bot_nlp_pool: NlpPool, article_server: ArticleServer
+) -> None:
+    async with make_harness(tmp_path, bot_nlp_pool, modules=MODULES) as harness:
+        await _brief(harness, 4, article_server, "/siege", SIEGE_TITLE, SIEGE_TEXT)
+        for question in (
+            "How many fighters were captured at the depot?",  # its only number is a date
+            "How many conscripts died in the fighting?",  # "an unknown number of conscripts"
+            "What did Orlov say?",  # his critics spoke, not he
+            "Who claimed the shelling of the council building?",  # "no group has claimed"
+            "How old was Oleg Savchenko?",  # a date by his name, not an age
+        ):
+            [reply] = await harness.send(4, f"/ask {question}")
+            assert reply.text.startswith("The one article in this chat does not say"), (question, reply.text)
+        [age] = await harness.send(4, "/ask How old is Ivan Marchuk?")
+        assert age.text.startswith("From what this chat has read:") and "54" in age.text, age.text
+        [dead] = await harness.send(4, "/ask How many volunteers died in the fighting?")
+        assert "At least 12" in dead.text, dead.text
+        assert harness.errors == []

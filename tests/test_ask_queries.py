@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from storage import open_database
-from storage.ask_queries import _BY_SPEAKER, quotes_by_speaker
+from storage.ask_queries import _BY_SPEAKER, quotes_by_speaker, sentences_at
 from storage.keys import fold
 from tests.storage_support import make_brief, source
 
@@ -80,3 +80,10 @@ def _index_count_sql(backend: str) -> str:
     if backend == "sqlite":
         return "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'quotes_chat_speaker'"
     return "SELECT count(*) FROM pg_indexes WHERE indexname = 'quotes_chat_speaker' AND schemaname = current_schema()"
+
+
+async def test_sentences_at_reads_only_the_chats_own_sentences(db):
+    mine = await db.articles.add(1, source(), make_brief(["First of mine.", "He went on.", "Last."]))
+    theirs = await db.articles.add(2, source(), make_brief(["First of theirs.", "She went on."]))
+    got = await sentences_at(db, 1, [(mine.article_id, 1), (mine.article_id, 7), (theirs.article_id, 1)])
+    assert got == {(mine.article_id, 1): "He went on."}
