@@ -367,6 +367,31 @@ def can_speak(token: Token) -> bool:
     return token.lemma_.lower() not in NOT_SPEAKERS and token.lower_ not in NOT_SPEAKERS
 
 
+_HEADER_ENDS = frozenset({"-", "--", "\u2013", "\u2014", ":", "("})
+
+
+def _capitals(token: Token) -> bool:
+    return token.is_alpha and len(token.text) >= 2 and token.text.isupper()
+
+
+def is_header(token: Token) -> bool:
+    """Whether the phrase headed by `token` begins with a dateline or section header in capitals that opens
+    a line ("WASHINGTON -- ...", "CORRECTION: ...", "THE ROAD AHEAD Back when ..."): a place or a heading,
+    never a speaker. A capitalised name that speaks ("NATO said") is followed by no dash and no more
+    capitals, so it stays."""
+    doc = token.doc
+    first = doc[mention_of(token).start]
+    if not _capitals(first):
+        return False
+    before = first.i - 1
+    if before >= 0 and "\n" not in doc[before].text_with_ws:
+        return False  # not at the start of a line
+    after = first.i + 1
+    while after < len(doc) and doc[after].is_space and "\n" not in doc[after].text:
+        after += 1
+    return after < len(doc) and (doc[after].text in _HEADER_ENDS or _capitals(doc[after]))
+
+
 def relative_can_speak(token: Token) -> bool:
     """A relative "which" / "that" speaks only for a group, office or document it refers to: "the ministry,
     which said" can, "the funding system, which advocates say ..." (a misparse) or "rules that aim to"

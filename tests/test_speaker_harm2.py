@@ -1,0 +1,41 @@
+"""Wrong speakers cut (issue 11, item 4: wrong is worse than missing): an all-caps dateline or section
+header is never a speaker, a he / she never resolves to a name of the other gender, and a demonstrative
+or "let's" subject says nothing. Figures take their claimant from the same attributions.
+
+Every sentence here is invented for these tests; none is taken from ../shared.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.figures import extract_figures
+from summarize.parse import parse
+from summarize.speakers import extract_speakers, find_attributions
+
+
+def _speakers(nlp, text: str) -> list[str]:
+    parsed = parse(text, nlp=nlp)
+    return [s.speaker for s in extract_speakers(parsed, find_attributions(parsed))]
+
+
+def _claimants(nlp, text: str) -> list[str | None]:
+    parsed = parse(text, nlp=nlp)
+    return [f.claimed_by for f in extract_figures(parsed, find_attributions(parsed))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ceasefire holds in the north.\n\nKHARTOUM -- General Musa Adil, touring the front on Sunday, said the "
+        "army had retaken 12 villages.",
+        "The talks ended late.\n\nCORRECTION: An earlier version said that the envoy had left the capital.",
+        "The vote was held.\n\nCLARIFICATION: The first sentence has been clarified to reflect that Ruiz is "
+        "calling for a recount, not that he is calling for that recount to be immediately held.",
+        "Aid reached the town.\n\nTHE ROAD AHEAD Back when she ran the agency, Ms. Varga said that she saw loans "
+        "as a last resort.",
+    ],
+)
+def test_an_all_caps_header_or_dateline_is_no_speaker(nlp, text):
+    names = _speakers(nlp, text)
+    assert not any(name.split()[0].isupper() and len(name.split()[0]) > 3 for name in names), names
