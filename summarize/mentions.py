@@ -34,6 +34,12 @@ _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # "the country" / "the kingdom" refer back to the state named just before.
 COUNTRY_NOUNS = word_set("", "country_nouns")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+# Gender cues for he / she (spaCy has none): honorifics and role nouns, and common given names.
+FEMALE_WORDS = word_set("", "female_words")
+MALE_WORDS = word_set("", "male_words")
+FEMALE_NAMES = word_set("", "female_names")
+MALE_NAMES = word_set("", "male_names")
+_HONORIFICS = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female"}
 # Marks inside one written word: "al-Jabouri", "Abdel-Rahman", "O'Malley" (the tokenizer splits them off).
 _JOINERS = frozenset({"-", "\u2010", "\u2011", "'", "\u2019"})
 
@@ -244,6 +250,35 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
 
 
+def gender_of(doc: Doc, name: str) -> str | None:
+    """ "male", "female" or None (unknown) for a name or description as written: an honorific or role noun
+    in it ("Mrs. Ortiz", "the spokeswoman", "widow Ana Ruiz"), its given name ("Maria Ortiz"; a one-word
+    name is taken as a given name), else an honorific the article puts before its last word elsewhere
+    ("Ms. Ortiz said" makes a later "Ortiz" a woman). "Zelensky (the president)" is judged by "Zelensky".
+    A surname that is also a given name ("Carmel Martin") says nothing."""
+    words = [w.strip(".,").lower() for w in name.split("(", 1)[0].split()]
+    words = [w for w in words if w]
+    if not words:
+        return None
+    marked = {_HONORIFICS[w] for w in words if w in _HONORIFICS}
+    marked |= {"female" for w in words if w in FEMALE_WORDS} | {"male" for w in words if w in MALE_WORDS}
+    if len(marked) == 1:
+        return marked.pop()
+    given = words[-2] if len(words) > 1 else words[0]
+    if given in FEMALE_NAMES or given in MALE_NAMES:
+        return "female" if given in FEMALE_NAMES else "male"
+    last = words[-1]
+    found = {
+        _HONORIFICS[doc[t.i - 1].lower_.rstrip(".")]
+        for t in doc
+        if t.i > 0 and t.lower_ == last and doc[t.i - 1].lower_.rstrip(".") in _HONORIFICS
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+_PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
+
+
 def _fits(pronoun: str, candidate: Candidate) -> bool:
     if pronoun in PERSON_PRONOUNS:
         return candidate.kind == "person"
@@ -273,6 +308,9 @@ def resolve_pronoun(
             for c in _entity_candidates(doc, sentence, limit)
             if _fits(word, c) and (word in PERSON_PRONOUNS or c.is_subject)
         ]
+        if word in _PRONOUN_GENDER:
+            # "she" never means "Jason Miller": a name of the other gender is no referent
+            pool = [c for c in pool if gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word])]
         if not pool:
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))

@@ -38,4 +38,34 @@ def _claimants(nlp, text: str) -> list[str | None]:
 )
 def test_an_all_caps_header_or_dateline_is_no_speaker(nlp, text):
     names = _speakers(nlp, text)
-    assert not any(name.split()[0].isupper() and len(name.split()[0]) > 3 for name in names), names
+    assert not any(name.split()[0].isupper() and len(name.split()[0]) >= 3 for name in names), names
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Maria Ortiz runs the depot. Her deputy, Daniel Reyes, said the bridge was closed. "
+            '"We have no fuel," she said.',
+            "Maria Ortiz",
+        ),
+    ],
+)
+def test_she_refers_to_a_woman_not_to_the_nearer_man(nlp, text, speaker):
+    assert _speakers(nlp, text)[-1] == speaker
+
+
+def test_he_skips_a_woman_named_with_her_title(nlp):
+    text = (
+        "Peter Lind chairs the council. The spokeswoman for the mayor said the budget was late. "
+        '"We will vote on Tuesday," he said.'
+    )
+    assert _speakers(nlp, text)[-1] == "Peter Lind"
+
+
+def test_a_surname_is_a_woman_when_the_article_gives_her_title_elsewhere(nlp):
+    text = (
+        "Mrs. Ortega has led the relief mission since May. Tom Sato runs the port. On Friday Ortega said "
+        'the roads were open. "The wells are dry," he said.'
+    )
+    assert _speakers(nlp, text)[-1] == "Tom Sato"
