@@ -267,13 +267,25 @@ def gender_of(doc: Doc, name: str) -> str | None:
     given = words[-2] if len(words) > 1 else words[0]
     if given in FEMALE_NAMES or given in MALE_NAMES:
         return "female" if given in FEMALE_NAMES else "male"
-    last = words[-1]
-    found = {
-        _HONORIFICS[doc[t.i - 1].lower_.rstrip(".")]
-        for t in doc
-        if t.i > 0 and t.lower_ == last and doc[t.i - 1].lower_.rstrip(".") in _HONORIFICS
-    }
-    return found.pop() if len(found) == 1 else None
+    return _titled_surnames(doc).get(words[-1])
+
+
+_TITLED = "conflictbrief.titled_surnames"  # Doc.user_data key: plain strings, so a Doc still serialises
+
+
+def _titled_surnames(doc: Doc) -> dict[str, str]:
+    """Surname -> gender for every "Mr. / Mrs. / Ms. X" in the article (a surname titled both ways is left
+    out), built once per Doc: pronoun resolution asks for it per candidate."""
+    found = doc.user_data.get(_TITLED)
+    if found is None:
+        seen: dict[str, set[str]] = {}
+        for t in doc[1:]:
+            title = doc[t.i - 1].lower_.rstrip(".")
+            if title in _HONORIFICS and t.is_title:
+                seen.setdefault(t.lower_, set()).add(_HONORIFICS[title])
+        found = {surname: genders.pop() for surname, genders in seen.items() if len(genders) == 1}
+        doc.user_data[_TITLED] = found
+    return found
 
 
 _PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
