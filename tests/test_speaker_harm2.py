@@ -69,3 +69,15 @@ def test_a_surname_is_a_woman_when_the_article_gives_her_title_elsewhere(nlp):
         'the roads were open. "The wells are dry," he said.'
     )
     assert _speakers(nlp, text)[-1] == "Tom Sato"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army did not say whether 40 soldiers had been killed in the raid.",
+        "Officials would not say how many of the 12 shells had landed on the port.",
+    ],
+)
+def test_a_negated_speech_verb_states_nothing(nlp, text):
+    assert _speakers(nlp, text) == []
+    assert all(claimant is None for claimant in _claimants(nlp, text))

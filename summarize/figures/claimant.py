@@ -16,7 +16,15 @@ from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relat
 from summarize.figures.values import NumberMention
 from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, HEARSAY_NOUNS, LISTENER_VERBS
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
-from summarize.mentions import COUNTRY_NOUNS, Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
+from summarize.mentions import (
+    COUNTRY_NOUNS,
+    Candidate,
+    can_speak,
+    fuller_name,
+    is_header,
+    is_pronoun,
+    resolve_pronoun,
+)
 from summarize.parse import Parsed
 
 if TYPE_CHECKING:
@@ -92,6 +100,8 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
     if subject is None:
         return None
     subject = resolve_relative(subject)
+    if is_header(subject):
+        return None  # "WASHINGTON -- ... said": a dateline claims nothing
     if subject.lower_ in RELATIVE_WORDS or subject.lower_ in ("it", "there") and verb.tag_ == "VBN":
         return None
     text = phrase_text(subject)
@@ -198,6 +208,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 # writer's description of them; it is a claim only inside a higher speaker's content
                 in_speaker = True
             if lemma in REPORTING_VERBS and lemma != "call" and _states_content(node, child):
+                if lemma != "deny" and any(c.dep_ == "neg" for c in node.children):
+                    return None, None, None  # "did not say whether 40 died": nobody claims the 40
                 source = _source_of(node)
                 if source is not None:
                     return source[1], source[0], node

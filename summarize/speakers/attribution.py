@@ -156,6 +156,8 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
             continue
         if is_infinitive(token) and token.head.lemma_.lower() not in GO_ON:
             continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
+        if speech_verb and token.lemma_ != "deny" and any(c.dep_ == "neg" for c in token.children):
+            continue  # "does not say whether ...", "would not say how many": nothing was said
         subject = speaker_of_cue(token, quotes)
         if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ == "you":
             continue
