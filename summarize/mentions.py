@@ -288,6 +288,32 @@ def _titled_surnames(doc: Doc) -> dict[str, str]:
     return found
 
 
+def _is_person_name(doc: Doc, name: str) -> bool:
+    """A name with a gender cue, or whose last word the article tags PERSON somewhere."""
+    if gender_of(doc, name) is not None:
+        return True
+    words = name.split("(", 1)[0].split()
+    last = words[-1].lower() if words else ""
+    return bool(last) and last in _person_words(doc)
+
+
+_PERSONS = "conflictbrief.person_words"  # Doc.user_data key: plain strings, so a Doc still serialises
+
+
+def _person_words(doc: Doc) -> frozenset[str]:
+    """The lower-cased last word of every PERSON entity (possessive cut off), built once per Doc."""
+    found = doc.user_data.get(_PERSONS)
+    if found is None:
+        found = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                tokens = [t for t in ent if t.tag_ != "POS" and t.is_alpha]
+                if tokens:
+                    found.append(tokens[-1].lower_)
+        doc.user_data[_PERSONS] = found
+    return frozenset(found)
+
+
 _PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
 
 
@@ -323,6 +349,9 @@ def resolve_pronoun(
         if word in _PRONOUN_GENDER:
             # "she" never means "Jason Miller": a name of the other gender is no referent
             pool = [c for c in pool if gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word])]
+        elif word in THING_PRONOUNS:
+            # "it" never means a person, even one the small model tagged ORG ("Keith Lamont Scott")
+            pool = [c for c in pool if not _is_person_name(doc, c.name)]
         if not pool:
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))

@@ -81,3 +81,17 @@ def test_a_surname_is_a_woman_when_the_article_gives_her_title_elsewhere(nlp):
 def test_a_negated_speech_verb_states_nothing(nlp, text):
     assert _speakers(nlp, text) == []
     assert all(claimant is None for claimant in _claimants(nlp, text))
+
+
+def test_it_never_refers_to_a_person_the_model_tagged_as_an_organisation(nlp):
+    # the small model tags some full names ORG; an earlier speaker so typed must still not be "it"
+    from summarize.mentions import Candidate, resolve_pronoun
+
+    parsed = parse(
+        "Omar Haddad spoke to the council on Monday. It said that 30 permits were revoked.", nlp=nlp
+    )
+    doc = parsed.doc
+    it = next(t for t in doc if t.text == "It")
+    wrongly_typed = [Candidate(1, "Omar Haddad", "org", is_speaker=True, is_subject=True)]
+    resolved = resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, it, wrongly_typed)
+    assert resolved != "Omar Haddad"
