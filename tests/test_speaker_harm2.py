@@ -95,3 +95,22 @@ def test_it_never_refers_to_a_person_the_model_tagged_as_an_organisation(nlp):
     wrongly_typed = [Candidate(1, "Omar Haddad", "org", is_speaker=True, is_subject=True)]
     resolved = resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, it, wrongly_typed)
     assert resolved != "Omar Haddad"
+
+
+def _claimant(nlp, text: str, value: str) -> str | None:
+    parsed = parse(text, nlp=nlp)
+    (figure,) = [f for f in extract_figures(parsed, find_attributions(parsed)) if f.value == value]
+    return figure.claimed_by
+
+
+def test_a_speech_verb_inside_a_quotation_leaves_the_figure_with_the_quotations_speaker(nlp):
+    text = (
+        '"Everyone tells me the militia will take 80 percent of the seats," said Amina Yusuf, a local '
+        "organiser."
+    )
+    assert _claimant(nlp, text, "80 percent") == "Amina Yusuf"
+
+
+def test_a_speech_verb_inside_a_quotation_nobody_is_credited_with_claims_nothing(nlp):
+    text = 'The audit ends with a blunt finding: "Most agencies report 300 staff in the field while only 40 are there."'
+    assert _claimant(nlp, text, "300") is None

@@ -26,6 +26,7 @@ from summarize.mentions import (
     resolve_pronoun,
 )
 from summarize.parse import Parsed
+from summarize.quotes import QuoteSpan, find_quote_spans
 
 if TYPE_CHECKING:
     from summarize.speakers import Attribution
@@ -42,6 +43,10 @@ class ClaimSources:
     document: str | None = (
         None  # the speaker of a statement or press release throughout (speakers/document.py)
     )
+    quotes: tuple[QuoteSpan, ...] = ()  # the article's quotations (summarize/quotes.py)
+
+    def quote_holding(self, start_char: int, end_char: int) -> QuoteSpan | None:
+        return next((q for q in self.quotes if q.start <= start_char and end_char <= q.end), None)
 
 
 def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimSources:
@@ -66,7 +71,11 @@ def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimS
     from summarize.speakers import document_speaker
 
     return ClaimSources(
-        by_cue, {k: tuple(v) for k, v in by_sentence.items()}, tuple(candidates), document_speaker(parsed)
+        by_cue,
+        {k: tuple(v) for k, v in by_sentence.items()},
+        tuple(candidates),
+        document_speaker(parsed),
+        find_quote_spans(parsed.text),
     )
 
 
@@ -296,6 +305,12 @@ def _claimant_as_written(
         return inside.speaker if inside is not None and inside.kind == "direct" else None
     if text is not None and _tidy(text) is None:  # "9 percent of voters said": look further, as if none
         text, subject, verb = None, None, None
+    if verb is not None:
+        quote = sources.quote_holding(verb.idx, verb.idx + len(verb))
+        if quote is not None and quote.start <= start_char and end_char <= quote.end:
+            # '"People say he will get 90 percent," said X': a cue inside a quotation is part of what the
+            # quotation's speaker says, so the figure is that speaker's, or nobody's when none is known
+            return inside.speaker if inside is not None and inside.kind == "direct" else None
     if verb is not None and verb.i in sources.by_cue:
         attribution = sources.by_cue[verb.i]  # the attribution model resolved this very cue
         if attribution.speaker == attribution.mention and text:
