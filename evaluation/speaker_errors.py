@@ -28,6 +28,7 @@ class SpeakerTally:
     none: int = 0
     extra: int = 0
     errors: list[str] = field(default_factory=list)
+    rights: list[str] = field(default_factory=list)  # to diff two rule versions: what a rule took away
 
     def line(self, split: str, n: int) -> str:
         shown = self.right + self.wrong
@@ -58,6 +59,9 @@ def score(item: dict, parsed, attributions, tally: SpeakerTally) -> None:
             continue
         if words.of(g.speaker_spans) & words.of(((a.speaker_start, a.speaker_end),)):
             tally.right += 1
+            tally.rights.append(
+                f"{item.get('id', '?')} {a.mention!r} [{a.kind}] {_snippet(text, a.content_start, a.content_end)}"
+            )
             continue
         tally.wrong += 1
         gold_source = " ".join(text[s:e] for s, e in g.speaker_spans)
@@ -84,10 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=("dev", "train", "test"))
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument("--list", type=int, default=0, help="print the first N wrong speakers (not on test)")
+    parser.add_argument(
+        "--rights", type=Path, default=None, help="write the right ones to this file (not on test)"
+    )
     args = parser.parse_args(argv)
     tally = run(args.shared, args.split, args.limit)
     if args.list and args.split != "test":
         print("\n".join(tally.errors[: args.list]))
+    if args.rights is not None and args.split != "test":
+        args.rights.write_text("\n".join(tally.rights) + "\n", encoding="utf-8")
     return 0
 
 

@@ -114,3 +114,37 @@ def test_a_speech_verb_inside_a_quotation_leaves_the_figure_with_the_quotations_
 def test_a_speech_verb_inside_a_quotation_nobody_is_credited_with_claims_nothing(nlp):
     text = 'The audit ends with a blunt finding: "Most agencies report 300 staff in the field while only 40 are there."'
     assert _claimant(nlp, text, "300") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ration the water well. Let's say you think the tank will hold 400 litres for a week.",
+        "That suggests the ceasefire will hold, officials argue.",
+    ],
+)
+def test_the_reader_or_a_demonstrative_is_no_speaker(nlp, text):
+    speakers = _speakers(nlp, text)
+    assert not any(name.lower() in ("'s", "that", "us") for name in speakers), speakers
+
+
+def test_according_to_a_thing_that_carries_words_is_no_speaker_or_claimant(nlp):
+    text = "According to the leaked data, 70 percent of the convoys never reached the camps."
+    assert _speakers(nlp, text) == []
+    assert _claimant(nlp, text, "70 percent") is None
+
+
+def test_the_tagger_adds_no_statement_from_a_thing_that_carries_words(nlp):
+    from summarize import attribution_model as am
+
+    if not am.available():
+        pytest.skip("no attribution model (make train)")
+    texts = [
+        "According to the leaked data, 70 percent of the convoys never reached the camps.",
+        "The footage shows that the checkpoint was empty when the trucks arrived.",
+        "According to the new figures, most of the displaced families have returned to the valley.",
+    ]
+    for text in texts:
+        parsed = parse(text, nlp=nlp)
+        added = am.add_to_rules(parsed, find_attributions(parsed), 0.0)
+        assert not any(a.mention.split()[-1].lower() in ("data", "footage", "figures") for a in added), text
