@@ -471,6 +471,17 @@ def is_header(token: Token) -> bool:
     return after < len(doc) and (doc[after].text in _HEADER_ENDS or _capitals(doc[after]))
 
 
+def source_can_speak(token: Token) -> bool:
+    """A source head that can speak, or a thing that carries words named for who issued it: "UN figures",
+    "the ministry's data" speak for the UN and the ministry; "the leaked data", "its own website" do not."""
+    return can_speak(token) or any(
+        c.dep_ in ("compound", "poss", "nmod")
+        and c.pos_ == "PROPN"
+        and (c.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") or c.dep_ == "poss")
+        for c in token.children
+    )
+
+
 def relative_can_speak(token: Token) -> bool:
     """A relative "which" / "that" speaks only for a group, office or document it refers to: "the ministry,
     which said" can, "the funding system, which advocates say ..." (a misparse) or "rules that aim to"

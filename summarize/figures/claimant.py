@@ -24,6 +24,7 @@ from summarize.mentions import (
     is_header,
     is_pronoun,
     resolve_pronoun,
+    source_can_speak,
 )
 from summarize.parse import Parsed
 from summarize.quotes import QuoteSpan, find_quote_spans
@@ -136,7 +137,7 @@ def _according_to(token: Token) -> str | None:
             if to is not None:
                 target = to
             obj = next((c for c in target.children if c.dep_ in ("pobj", "dobj")), None)
-            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and can_speak(obj):
+            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj)
     return None
 
@@ -243,7 +244,7 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
             # "according to the data": data says nothing, the reading of it is the writer's
-            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and can_speak(obj):
+            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj), None, None
     return None, None, None
 

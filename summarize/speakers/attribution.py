@@ -16,6 +16,7 @@ from summarize.mentions import (
     mention_of,
     named_mention,
     relative_can_speak,
+    source_can_speak,
 )
 from summarize.model import SpeechKind
 from summarize.parse import Parsed
@@ -184,7 +185,7 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         source = according_source(token)
         if source is None or quotes.inside(token) or any(lo <= token.i < hi for lo, hi in reported_ranges):
             continue
-        if not can_speak(source):
+        if not source_can_speak(source):
             continue  # "according to its own website": a thing that carries words says nothing itself
         piece = according_piece(token)
         if piece is not None:
