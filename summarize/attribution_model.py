@@ -358,6 +358,8 @@ def add_to_rules(parsed, attributions: Sequence, threshold: float = ADD_THRESHOL
         cue = doc.char_span(found.cue.start, found.cue.end, alignment_mode="expand")
         if source is None or cue is None or source.root.lower_ in _WRITER:
             continue
+        if source.root.pos_ in ("VERB", "AUX") or source[0].dep_ == "mark":
+            continue  # "since he suspended his campaign": a clause, not a noun phrase that can speak
         if not source_can_speak(source.root):
             continue  # "according to the data": as in the rules, a thing that carries words says nothing
         written = named_mention(source.root)

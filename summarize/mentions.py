@@ -7,6 +7,7 @@ organisation for they/it, a title word such as "minister" for "the minister").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,13 @@ _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # "the country" / "the kingdom" refer back to the state named just before.
 COUNTRY_NOUNS = word_set("", "country_nouns")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+# A share of respondents is no speaker or claimant: "9 percent of voters said", "about half of".
+SURVEY_SHARE = re.compile(
+    r"^(?:(?:just|only|about|some|nearly|almost|over|under|roughly|more than|less than|fewer than|a|an)\s+)*"
+    r"(?:[\w.,-]+\s*(?:%|percent\b|per cent\b)|(?:\w+[-\s]+)?(?:half|thirds?|quarters?|majority|minority|plurality)\s+of\b)",
+    re.I,
+)
+
 # Gender cues for he / she (spaCy has none): honorifics and role nouns, and common given names.
 FEMALE_WORDS = word_set("", "female_words")
 MALE_WORDS = word_set("", "male_words")

@@ -137,17 +137,32 @@ def test_according_to_a_thing_that_carries_words_is_no_speaker_or_claimant(nlp):
     assert _claimant(nlp, named, "more than 300") == "UN figures"
 
 
-def test_the_tagger_adds_no_statement_from_a_thing_that_carries_words(nlp):
+def test_the_tagger_hook_keeps_only_sources_that_can_speak(nlp, monkeypatch):
+    # the hook's filter on the tagger's spans (as the tagger might find them on this parse): a clause or a
+    # thing that carries words is no source; a named person is
     from summarize import attribution_model as am
 
     if not am.available():
         pytest.skip("no attribution model (make train)")
-    texts = [
-        "According to the leaked data, 70 percent of the convoys never reached the camps.",
-        "The footage shows that the checkpoint was empty when the trucks arrived.",
-        "According to the new figures, most of the displaced families have returned to the valley.",
+    text = (
+        "Mayor Ana Ruiz, who has led the city since she won the vote in March, praised the crews on Monday.\n\n"
+        "The leaked data shows that the pumps failed twice during the night."
+    )
+    parsed = parse(text, nlp=nlp)
+
+    def span(phrase: str) -> am.Span:
+        start = text.index(phrase)
+        return am.Span(start, start + len(phrase), 1.0)
+
+    found = [
+        am.AttributionSpans(
+            span("praised"), (span("since she won the vote in March"),), (span("the crews on Monday"),)
+        ),
+        am.AttributionSpans(
+            span("shows"), (span("The leaked data"),), (span("the pumps failed twice during the night"),)
+        ),
+        am.AttributionSpans(span("praised"), (span("Mayor Ana Ruiz"),), (span("the crews on Monday"),)),
     ]
-    for text in texts:
-        parsed = parse(text, nlp=nlp)
-        added = am.add_to_rules(parsed, find_attributions(parsed), 0.0)
-        assert not any(a.mention.split()[-1].lower() in ("data", "footage", "figures") for a in added), text
+    monkeypatch.setattr(am, "predict", lambda doc, skip=(): found)
+    added = am.add_to_rules(parsed, (), 0.0)
+    assert [a.mention for a in added] == ["Mayor Ana Ruiz"]

@@ -18,6 +18,7 @@ from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, HEARSAY_NOUNS, LI
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
 from summarize.mentions import (
     COUNTRY_NOUNS,
+    SURVEY_SHARE,
     Candidate,
     can_speak,
     fuller_name,
@@ -268,13 +269,6 @@ def _unresolved_country(claimant: str) -> bool:
     return len(words) == 2 and words[0] == "the" and words[1] in COUNTRY_NOUNS - {"state"}
 
 
-_SURVEY_SHARE = re.compile(  # "9 percent of voters", "Seventy-two percent", "about half of voters", "a majority of"
-    r"^(?:(?:just|only|about|some|nearly|almost|over|under|roughly|more than|less than|fewer than|a|an)\s+)*"
-    r"(?:[\w.,-]+\s*(?:%|percent\b|per cent\b)|(?:\w+[-\s]+)?(?:half|thirds?|quarters?|majority|minority|plurality)\s+of\b)",
-    re.I,
-)
-
-
 PRONOUN_CLAIMANTS = frozenset({"i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those"})
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+, ")  # "LOS ANGELES, Sept. 28 (UPI)": where the wire filed from
 
@@ -285,7 +279,7 @@ def _tidy(claimant: str) -> str | None:
     claimant = re.sub(r"^[^\w(]+", "", claimant).strip()
     if (
         claimant.count("(") != claimant.count(")")
-        or _SURVEY_SHARE.match(claimant)
+        or SURVEY_SHARE.match(claimant)
         or _DATELINE.match(claimant)
     ):
         return None
