@@ -206,6 +206,31 @@ def _states_content(verb: Token, child: Token) -> bool:
 _IN_SPEAKER = "\x00in speaker"
 
 
+def _outermost(
+    verb: Token, source: tuple[Token, str], sentence: Span
+) -> tuple[str | None, Token | None, Token | None]:
+    """The source of the outermost speech verb whose clause holds `verb`: "X said that medical workers had
+    counted 97 dead" is X's claim, the one the article quotes; the workers' count is what X says."""
+    found = (source[1], source[0], verb)
+    child, node = verb, verb.head
+    while node.i != child.i and sentence.start <= node.i < sentence.end:
+        lemma = node.lemma_.lower()
+        if (
+            node.pos_ == "VERB"
+            and lemma in REPORTING_VERBS
+            and lemma != "call"
+            and child.dep_ in ("ccomp", "parataxis")
+            and not any(c.dep_ == "neg" for c in node.children)
+        ):
+            outer = _source_of(node)
+            lo, hi = sorted((node.i, verb.i))
+            # "X estimates ...; Y puts the figure at ...": a semicolon parts two claims the parser joined
+            if outer is not None and can_speak(outer[0]) and not any(t.text == ";" for t in node.doc[lo:hi]):
+                found = (outer[1], outer[0], node)
+        child, node = node, node.head
+    return found
+
+
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
     """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
@@ -223,7 +248,7 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                     return None, None, None  # "did not say whether 40 died": nobody claims the 40
                 source = _source_of(node)
                 if source is not None:
-                    return source[1], source[0], node
+                    return _outermost(node, source, sentence)
             cited = _according_to(node)
             if cited is not None:
                 return cited, None, None
