@@ -192,3 +192,8 @@ def test_the_tagger_hook_keeps_only_sources_that_can_speak(nlp, monkeypatch):
 def test_a_claim_reported_by_another_source_is_that_sources(nlp, text, value, claimant):
     shown = _claimant(nlp, text, value) or ""
     assert shown.endswith(claimant), shown  # its apposition may come with it ("A local doctor, ...")
+
+
+def test_a_source_that_confirms_reports_claims_their_figure(nlp):
+    text = "The Red Cross has confirmed reports that the militia killed 45 villagers near the dam."
+    assert _claimant(nlp, text, "45") == "The Red Cross"

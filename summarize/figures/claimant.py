@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, HEARSAY_NOUNS, LISTENER_VERBS
+from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, CONFIRM_VERBS, HEARSAY_NOUNS, LISTENER_VERBS
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
 from summarize.mentions import (
     COUNTRY_NOUNS,
@@ -168,6 +168,10 @@ def _claim_owner(noun: Token) -> str:
         owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     if owner is not None:
         return phrase_text(owner)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in CONFIRM_VERBS:
+        confirmer = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        if confirmer is not None and confirmer.pos_ != "PRON" and can_speak(confirmer):
+            return phrase_text(confirmer)  # "The UN has confirmed reports that ...": the UN's claim
     start = noun.i
     while (
         start - 1 >= 0
