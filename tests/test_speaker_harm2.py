@@ -194,6 +194,20 @@ def test_a_claim_reported_by_another_source_is_that_sources(nlp, text, value, cl
     assert shown.endswith(claimant), shown  # its apposition may come with it ("A local doctor, ...")
 
 
-def test_a_source_that_confirms_reports_claims_their_figure(nlp):
-    text = "The Red Cross has confirmed reports that the militia killed 45 villagers near the dam."
-    assert _claimant(nlp, text, "45") == "The Red Cross"
+@pytest.mark.parametrize(
+    ("text", "value", "claimant"),
+    [
+        (
+            "The Red Cross has confirmed reports that the militia killed 45 villagers near the dam.",
+            "45",
+            "The Red Cross",
+        ),
+        (
+            'The council issued a statement calling the raid "a clear breach" of 12 earlier truces.',
+            "12",
+            "The council",
+        ),
+    ],
+)
+def test_a_source_that_confirms_or_issues_a_claim_owns_its_figure(nlp, text, value, claimant):
+    assert _claimant(nlp, text, value) == claimant
