@@ -340,7 +340,7 @@ def add_to_rules(parsed, attributions: Sequence, threshold: float = ADD_THRESHOL
     span) reaches `threshold`, it has a cue and one source, and that source resolves to a speaker: no
     writer's "I"/"we", no pronoun left unresolved. Returns `summarize.speakers.Attribution`s in text order.
     """
-    from summarize.mentions import is_pronoun, named_mention
+    from summarize.mentions import is_pronoun, named_mention, source_can_speak
     from summarize.speakers.attribution import Attribution
     from summarize.speakers.resolve import Resolver
 
@@ -358,6 +358,10 @@ def add_to_rules(parsed, attributions: Sequence, threshold: float = ADD_THRESHOL
         cue = doc.char_span(found.cue.start, found.cue.end, alignment_mode="expand")
         if source is None or cue is None or source.root.lower_ in _WRITER:
             continue
+        if source.root.pos_ in ("VERB", "AUX") or source[0].dep_ == "mark":
+            continue  # "since he suspended his campaign": a clause, not a noun phrase that can speak
+        if not source_can_speak(source.root):
+            continue  # "according to the data": as in the rules, a thing that carries words says nothing
         written = named_mention(source.root)
         name = resolver.name(written)
         if is_pronoun(source.root) and name == written.span(doc).text:

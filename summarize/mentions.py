@@ -7,6 +7,7 @@ organisation for they/it, a title word such as "minister" for "the minister").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,19 @@ _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # "the country" / "the kingdom" refer back to the state named just before.
 COUNTRY_NOUNS = word_set("", "country_nouns")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+# A share of respondents is no speaker or claimant: "9 percent of voters said", "about half of".
+SURVEY_SHARE = re.compile(
+    r"^(?:(?:just|only|about|some|nearly|almost|over|under|roughly|more than|less than|fewer than|a|an)\s+)*"
+    r"(?:[\w.,-]+\s*(?:%|percent\b|per cent\b)|(?:\w+[-\s]+)?(?:half|thirds?|quarters?|majority|minority|plurality)\s+of\b)",
+    re.I,
+)
+
+# Gender cues for he / she (spaCy has none): honorifics and role nouns, and common given names.
+FEMALE_WORDS = word_set("", "female_words")
+MALE_WORDS = word_set("", "male_words")
+FEMALE_NAMES = word_set("", "female_names")
+MALE_NAMES = word_set("", "male_names")
+_HONORIFICS = {"mr": "male", "mrs": "female", "ms": "female", "miss": "female"}
 # Marks inside one written word: "al-Jabouri", "Abdel-Rahman", "O'Malley" (the tokenizer splits them off).
 _JOINERS = frozenset({"-", "\u2010", "\u2011", "'", "\u2019"})
 
@@ -244,6 +258,73 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
 
 
+def gender_of(doc: Doc, name: str) -> str | None:
+    """ "male", "female" or None (unknown) for a name or description as written: an honorific or role noun
+    in it ("Mrs. Ortiz", "the spokeswoman", "widow Ana Ruiz"), its given name ("Maria Ortiz"; a one-word
+    name is taken as a given name), else an honorific the article puts before its last word elsewhere
+    ("Ms. Ortiz said" makes a later "Ortiz" a woman). "Zelensky (the president)" is judged by "Zelensky".
+    A surname that is also a given name ("Carmel Martin") says nothing."""
+    words = [w.strip(".,").lower() for w in name.split("(", 1)[0].split()]
+    words = [w for w in words if w]
+    if not words:
+        return None
+    marked = {_HONORIFICS[w] for w in words if w in _HONORIFICS}
+    marked |= {"female" for w in words if w in FEMALE_WORDS} | {"male" for w in words if w in MALE_WORDS}
+    if len(marked) == 1:
+        return marked.pop()
+    given = words[-2] if len(words) > 1 else words[0]
+    if given in FEMALE_NAMES or given in MALE_NAMES:
+        return "female" if given in FEMALE_NAMES else "male"
+    return _titled_surnames(doc).get(words[-1])
+
+
+_TITLED = "conflictbrief.titled_surnames"  # Doc.user_data key: plain strings, so a Doc still serialises
+
+
+def _titled_surnames(doc: Doc) -> dict[str, str]:
+    """Surname -> gender for every "Mr. / Mrs. / Ms. X" in the article (a surname titled both ways is left
+    out), built once per Doc: pronoun resolution asks for it per candidate."""
+    found = doc.user_data.get(_TITLED)
+    if found is None:
+        seen: dict[str, set[str]] = {}
+        for t in doc[1:]:
+            title = doc[t.i - 1].lower_.rstrip(".")
+            if title in _HONORIFICS and t.is_title:
+                seen.setdefault(t.lower_, set()).add(_HONORIFICS[title])
+        found = {surname: genders.pop() for surname, genders in seen.items() if len(genders) == 1}
+        doc.user_data[_TITLED] = found
+    return found
+
+
+def _is_person_name(doc: Doc, name: str) -> bool:
+    """A name with a gender cue, or whose last word the article tags PERSON somewhere."""
+    if gender_of(doc, name) is not None:
+        return True
+    words = name.split("(", 1)[0].split()
+    last = words[-1].lower() if words else ""
+    return bool(last) and last in _person_words(doc)
+
+
+_PERSONS = "conflictbrief.person_words"  # Doc.user_data key: plain strings, so a Doc still serialises
+
+
+def _person_words(doc: Doc) -> frozenset[str]:
+    """The lower-cased last word of every PERSON entity (possessive cut off), built once per Doc."""
+    found = doc.user_data.get(_PERSONS)
+    if found is None:
+        found = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                tokens = [t for t in ent if t.tag_ != "POS" and t.is_alpha]
+                if tokens:
+                    found.append(tokens[-1].lower_)
+        doc.user_data[_PERSONS] = found
+    return frozenset(found)
+
+
+_PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
+
+
 def _fits(pronoun: str, candidate: Candidate) -> bool:
     if pronoun in PERSON_PRONOUNS:
         return candidate.kind == "person"
@@ -273,6 +354,12 @@ def resolve_pronoun(
             for c in _entity_candidates(doc, sentence, limit)
             if _fits(word, c) and (word in PERSON_PRONOUNS or c.is_subject)
         ]
+        if word in _PRONOUN_GENDER:
+            # "she" never means "Jason Miller": a name of the other gender is no referent
+            pool = [c for c in pool if gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word])]
+        elif word in THING_PRONOUNS:
+            # "it" never means a person, even one the small model tagged ORG ("Keith Lamont Scott")
+            pool = [c for c in pool if not _is_person_name(doc, c.name)]
         if not pool:
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))
@@ -365,6 +452,42 @@ def can_speak(token: Token) -> bool:
     """Whether a speaker or claimant head can say things: a person, group, office or document, not an image,
     a piece of evidence or a word such as "claims"."""
     return token.lemma_.lower() not in NOT_SPEAKERS and token.lower_ not in NOT_SPEAKERS
+
+
+_HEADER_ENDS = frozenset({"-", "--", "\u2013", "\u2014", ":", "("})
+
+
+def _capitals(token: Token) -> bool:
+    return token.is_alpha and len(token.text) >= 2 and token.text.isupper()
+
+
+def is_header(token: Token) -> bool:
+    """Whether the phrase headed by `token` begins with a dateline or section header in capitals that opens
+    a line ("WASHINGTON -- ...", "CORRECTION: ...", "THE ROAD AHEAD Back when ..."): a place or a heading,
+    never a speaker. A capitalised name that speaks ("NATO said") is followed by no dash and no more
+    capitals, so it stays."""
+    doc = token.doc
+    first = doc[mention_of(token).start]
+    if not _capitals(first):
+        return False
+    before = first.i - 1
+    if before >= 0 and "\n" not in doc[before].text_with_ws:
+        return False  # not at the start of a line
+    after = first.i + 1
+    while after < len(doc) and doc[after].is_space and "\n" not in doc[after].text:
+        after += 1
+    return after < len(doc) and (doc[after].text in _HEADER_ENDS or _capitals(doc[after]))
+
+
+def source_can_speak(token: Token) -> bool:
+    """A source head that can speak, or a thing that carries words named for who issued it: "UN figures",
+    "the ministry's data" speak for the UN and the ministry; "the leaked data", "its own website" do not."""
+    return can_speak(token) or any(
+        c.dep_ in ("compound", "poss", "nmod")
+        and c.pos_ == "PROPN"
+        and (c.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") or c.dep_ == "poss")
+        for c in token.children
+    )
 
 
 def relative_can_speak(token: Token) -> bool:

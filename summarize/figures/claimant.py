@@ -14,10 +14,21 @@ from spacy.tokens import Span, Token
 
 from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, HEARSAY_NOUNS, LISTENER_VERBS
+from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, CONFIRM_VERBS, HEARSAY_NOUNS, LISTENER_VERBS
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
-from summarize.mentions import COUNTRY_NOUNS, Candidate, can_speak, fuller_name, is_pronoun, resolve_pronoun
+from summarize.mentions import (
+    COUNTRY_NOUNS,
+    SURVEY_SHARE,
+    Candidate,
+    can_speak,
+    fuller_name,
+    is_header,
+    is_pronoun,
+    resolve_pronoun,
+    source_can_speak,
+)
 from summarize.parse import Parsed
+from summarize.quotes import QuoteSpan, find_quote_spans
 
 if TYPE_CHECKING:
     from summarize.speakers import Attribution
@@ -34,6 +45,10 @@ class ClaimSources:
     document: str | None = (
         None  # the speaker of a statement or press release throughout (speakers/document.py)
     )
+    quotes: tuple[QuoteSpan, ...] = ()  # the article's quotations (summarize/quotes.py)
+
+    def quote_holding(self, start_char: int, end_char: int) -> QuoteSpan | None:
+        return next((q for q in self.quotes if q.start <= start_char and end_char <= q.end), None)
 
 
 def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimSources:
@@ -58,7 +73,11 @@ def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimS
     from summarize.speakers import document_speaker
 
     return ClaimSources(
-        by_cue, {k: tuple(v) for k, v in by_sentence.items()}, tuple(candidates), document_speaker(parsed)
+        by_cue,
+        {k: tuple(v) for k, v in by_sentence.items()},
+        tuple(candidates),
+        document_speaker(parsed),
+        find_quote_spans(parsed.text),
     )
 
 
@@ -92,6 +111,8 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
     if subject is None:
         return None
     subject = resolve_relative(subject)
+    if is_header(subject):
+        return None  # "WASHINGTON -- ... said": a dateline claims nothing
     if subject.lower_ in RELATIVE_WORDS or subject.lower_ in ("it", "there") and verb.tag_ == "VBN":
         return None
     text = phrase_text(subject)
@@ -117,7 +138,7 @@ def _according_to(token: Token) -> str | None:
             if to is not None:
                 target = to
             obj = next((c for c in target.children if c.dep_ in ("pobj", "dobj")), None)
-            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree):
+            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj)
     return None
 
@@ -147,6 +168,10 @@ def _claim_owner(noun: Token) -> str:
         owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     if owner is not None:
         return phrase_text(owner)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in CONFIRM_VERBS:
+        confirmer = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        if confirmer is not None and confirmer.pos_ != "PRON" and can_speak(confirmer):
+            return phrase_text(confirmer)  # "The UN has confirmed reports that ...": the UN's claim
     start = noun.i
     while (
         start - 1 >= 0
@@ -185,6 +210,31 @@ def _states_content(verb: Token, child: Token) -> bool:
 _IN_SPEAKER = "\x00in speaker"
 
 
+def _outermost(
+    verb: Token, source: tuple[Token, str], sentence: Span
+) -> tuple[str | None, Token | None, Token | None]:
+    """The source of the outermost speech verb whose clause holds `verb`: "X said that medical workers had
+    counted 97 dead" is X's claim, the one the article quotes; the workers' count is what X says."""
+    found = (source[1], source[0], verb)
+    child, node = verb, verb.head
+    while node.i != child.i and sentence.start <= node.i < sentence.end:
+        lemma = node.lemma_.lower()
+        if (
+            node.pos_ == "VERB"
+            and lemma in REPORTING_VERBS
+            and lemma != "call"
+            and child.dep_ in ("ccomp", "parataxis")
+            and not any(c.dep_ == "neg" for c in node.children)
+        ):
+            outer = _source_of(node)
+            lo, hi = sorted((node.i, verb.i))
+            # "X estimates ...; Y puts the figure at ...": a semicolon parts two claims the parser joined
+            if outer is not None and can_speak(outer[0]) and not any(t.text == ";" for t in node.doc[lo:hi]):
+                found = (outer[1], outer[0], node)
+        child, node = node, node.head
+    return found
+
+
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
     """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
@@ -198,9 +248,11 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 # writer's description of them; it is a claim only inside a higher speaker's content
                 in_speaker = True
             if lemma in REPORTING_VERBS and lemma != "call" and _states_content(node, child):
+                if lemma != "deny" and any(c.dep_ == "neg" for c in node.children):
+                    return None, None, None  # "did not say whether 40 died": nobody claims the 40
                 source = _source_of(node)
                 if source is not None:
-                    return source[1], source[0], node
+                    return _outermost(node, source, sentence)
             cited = _according_to(node)
             if cited is not None:
                 return cited, None, None
@@ -221,7 +273,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
     for token in sentence:  # "according to X" anywhere in the sentence
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
-            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree):
+            # "according to the data": data says nothing, the reading of it is the writer's
+            if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj), None, None
     return None, None, None
 
@@ -245,13 +298,6 @@ def _unresolved_country(claimant: str) -> bool:
     return len(words) == 2 and words[0] == "the" and words[1] in COUNTRY_NOUNS - {"state"}
 
 
-_SURVEY_SHARE = re.compile(  # "9 percent of voters", "Seventy-two percent", "about half of voters", "a majority of"
-    r"^(?:(?:just|only|about|some|nearly|almost|over|under|roughly|more than|less than|fewer than|a|an)\s+)*"
-    r"(?:[\w.,-]+\s*(?:%|percent\b|per cent\b)|(?:\w+[-\s]+)?(?:half|thirds?|quarters?|majority|minority|plurality)\s+of\b)",
-    re.I,
-)
-
-
 PRONOUN_CLAIMANTS = frozenset({"i", "we", "you", "he", "she", "it", "they", "this", "that", "these", "those"})
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+, ")  # "LOS ANGELES, Sept. 28 (UPI)": where the wire filed from
 
@@ -262,7 +308,7 @@ def _tidy(claimant: str) -> str | None:
     claimant = re.sub(r"^[^\w(]+", "", claimant).strip()
     if (
         claimant.count("(") != claimant.count(")")
-        or _SURVEY_SHARE.match(claimant)
+        or SURVEY_SHARE.match(claimant)
         or _DATELINE.match(claimant)
     ):
         return None
@@ -284,6 +330,12 @@ def _claimant_as_written(
         return inside.speaker if inside is not None and inside.kind == "direct" else None
     if text is not None and _tidy(text) is None:  # "9 percent of voters said": look further, as if none
         text, subject, verb = None, None, None
+    if verb is not None:
+        quote = sources.quote_holding(verb.idx, verb.idx + len(verb))
+        if quote is not None and quote.start <= start_char and end_char <= quote.end:
+            # '"People say he will get 90 percent," said X': a cue inside a quotation is part of what the
+            # quotation's speaker says, so the figure is that speaker's, or nobody's when none is known
+            return inside.speaker if inside is not None and inside.kind == "direct" else None
     if verb is not None and verb.i in sources.by_cue:
         attribution = sources.by_cue[verb.i]  # the attribution model resolved this very cue
         if attribution.speaker == attribution.mention and text:

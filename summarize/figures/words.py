@@ -99,5 +99,9 @@ HEARSAY_NOUNS = word_set("figures", "hearsay_nouns")
 LISTENER_VERBS = word_set("figures", "listener_verbs")
 
 
+# "confirmed reports that ...": the confirming source owns the claim noun.
+CONFIRM_VERBS = word_set("figures", "confirm_verbs")
+
+
 # "put the toll at 30": these reporting verbs carry their amount in a prepositional phrase.
 AMOUNT_VERBS = word_set("figures", "amount_verbs")

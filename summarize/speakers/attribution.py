@@ -16,6 +16,7 @@ from summarize.mentions import (
     mention_of,
     named_mention,
     relative_can_speak,
+    source_can_speak,
 )
 from summarize.model import SpeechKind
 from summarize.parse import Parsed
@@ -36,6 +37,10 @@ from summarize.speakers.quote_tokens import TERMINAL_MARKS, QuoteTokens, has_ver
 from summarize.speakers.resolve import Resolver
 from summarize.speakers.sources import speaker_of_cue
 from summarize.speakers.words import GO_ON
+
+# Subjects that are nobody the brief can credit: the reader ("you") and the writer with the reader ("let's").
+_NOBODY = frozenset({"you", "'s", "\u2019s", "us"})
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 
 
 @dataclass(frozen=True)
@@ -156,9 +161,13 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
             continue
         if is_infinitive(token) and token.head.lemma_.lower() not in GO_ON:
             continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
+        if speech_verb and token.lemma_ != "deny" and any(c.dep_ == "neg" for c in token.children):
+            continue  # "does not say whether ...", "would not say how many": nothing was said
         subject = speaker_of_cue(token, quotes)
-        if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ == "you":
+        if subject is None or subject[1].lower_ in MEDIA or subject[1].lower_ in _NOBODY:
             continue
+        if subject[0].lower_ in _DEMONSTRATIVES and subject[0].head.dep_ != "relcl":
+            continue  # "That makes me smart," he boasted: a demonstrative is what is talked about
         if subject[1].lower_ in ("i", "we") and not speaker_of_document:
             continue  # the writer's own "I" says nothing the brief should credit
         if not can_speak(subject[1]) or not relative_can_speak(subject[1]):
@@ -176,6 +185,8 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         source = according_source(token)
         if source is None or quotes.inside(token) or any(lo <= token.i < hi for lo, hi in reported_ranges):
             continue
+        if not source_can_speak(source):
+            continue  # "according to its own website": a thing that carries words says nothing itself
         piece = according_piece(token)
         if piece is not None:
             mention = named_mention(source)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from summarize.mentions import (
-    mention_of,
-)
+from summarize.mentions import is_header, mention_of
 from summarize.speakers.quote_tokens import QuoteTokens, skip_blank
 from summarize.speakers.words import DOCUMENTS
 
@@ -62,17 +60,20 @@ def speaker_of_cue(cue: Token, quotes: QuoteTokens) -> tuple[Token, Token] | Non
             if quotes.inside(child) and not quotes.inside(cue):
                 continue  # a misparse hangs a word of the quote on the cue: '"... he would ...," Biden said'
             if child.dep_ in _SUBJECTS or (depth > 0 and child.dep_ == "nsubjpass"):
+                if is_header(child):
+                    continue  # "WASHINGTON -- ... said": the dateline is a place, a later subject may speak
                 if child.lower_ in RELATIVES and token.dep_ == "relcl":
                     return child, token.head
                 return child, child
         if depth == 0:
             left = left_noun(cue, quotes)
-            if left is not None:
+            if left is not None and not is_header(left):
                 return left, left
         if (
             token.dep_ == "acl"
             and token.head.pos_ in ("NOUN", "PROPN")
             and token.head.lemma_ not in DOCUMENTS
+            and not is_header(token.head)
         ):
             return token.head, token.head  # "with analysts saying ..."
         if token.dep_ in _CLIMB and token.head.i != token.i:
