@@ -88,7 +88,9 @@ def build_application(
         .post_shutdown(stop_services)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(RetryingRateLimiter())  # AIORateLimiter, retrying 429/5xx
+        builder = builder.rate_limiter(
+            RetryingRateLimiter(deadline_s=settings.reply_deadline_s)
+        )  # AIORateLimiter, retrying 429/5xx
     if settings.base_url:
         builder = builder.base_url(settings.base_url).base_file_url(settings.base_file_url or "")
     application = builder.build()
@@ -163,7 +165,13 @@ async def start_delivery(application: Application, db: Database) -> None:
         application.bot_data[INBOX_KEY] = inbox
     limiter = application.bot.rate_limiter
     if isinstance(limiter, RetryingRateLimiter):
-        limiter.outbox = ReplyOutbox(db.outbox, owner=owner)
+        settings: Settings = application.bot_data["settings"]
+        limiter.outbox = ReplyOutbox(
+            db.outbox,
+            owner=owner,
+            resend=limiter.resender(application.bot),
+            retry_every_s=settings.outbox_retry_s,
+        )
         if leader:
             chats = await limiter.outbox.resume(limiter.resender(application.bot))
             if chats:

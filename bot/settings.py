@@ -92,6 +92,8 @@ class Settings:
     min_caption_chars: int = 200  # a photo/video caption is briefed from this length on
     placeholder_after_s: float = 1.0  # slow work gets a "Reading…" placeholder after this long
     max_concurrent_updates: int = 256
+    reply_deadline_s: float = 600.0  # one reply's retries (429, 5xx, no answer) before it is kept for later
+    outbox_retry_s: float = 60.0  # kept replies are sent again this often while the run lives
 
     @property
     def database(self) -> str | Path:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from bot.local_api import Faults, LocalBotApi
+from bot.local_api import ApiError, Faults, LocalBotApi, _Params
 from bot.nlp_pool import NlpPool
+from bot.outbox import kept_for_later
 from tests.bot_support import *  # noqa: F403 - the fixtures (bot_nlp_pool)
 from tests.bot_support import ARTICLE_TEXT, SECOND_TEXT, TOKEN, make_harness
 
@@ -102,3 +103,40 @@ async def test_a_call_answered_after_the_timeout_is_repeated_not_reported(
         assert len(extras) <= timeouts
         assert max(Counter(stormy[chat]).values()) <= 2  # a repeat waits longer: one extra copy at most
     assert sum(1 for text in stormy[1] if "Summary" in text) == 1  # the edited brief once
+
+
+async def test_a_reply_whose_retries_ran_out_is_sent_later_in_order_while_the_bot_lives(
+    tmp_path: Path, bot_nlp_pool: NlpPool
+) -> None:
+    """Telegram refuses a chat's sends for longer than a reply's retries last (shortened to 1 s): the
+    reply is kept and sent again by the same run once Telegram is back, before the newer reply of its
+    chat, and without an apology (the reply was not lost). Before, it waited for the next start."""
+    chat = 4
+    down = True
+
+    async def refuse(method: str, params: _Params) -> None:
+        if down and method == "sendmessage" and params.integer("chat_id") == chat:
+            raise ApiError(500, "Internal Server Error")
+
+    async with LocalBotApi(token=TOKEN) as api:
+        api.before_call = refuse
+        async with make_harness(
+            tmp_path, bot_nlp_pool, api=api, reply_deadline_s=1.0, outbox_retry_s=0.5
+        ) as harness:
+            await api.push_text(chat, "/start")
+            await api.wait_until(lambda: len(harness.errors) == 1, timeout=60)
+            await api.push_text(chat, "/settings")
+            await api.wait_until(lambda: len(harness.errors) == 2, timeout=60)
+            refused = len([c for c in api.calls("sendMessage") if c.status == 500])
+            down = False
+            await api.wait_until(lambda: len(api.messages(chat)) >= 2, timeout=60)
+            await harness.idle()
+            outbox = harness.application.bot.rate_limiter.outbox
+            assert outbox is not None and outbox.sent_late == 2
+            assert await harness.services.db.outbox.pending(chat) == []
+        shown = [m.text for m in api.messages(chat)]
+    assert all(kept_for_later(error) for error in harness.errors)
+    assert refused >= 4  # each reply tried more than once before it was kept
+    assert len(shown) == 2 and shown[1].startswith("Settings for this chat")
+    assert shown[0].startswith("conflictbrief turns war and conflict news")
+    assert not any(text.startswith("Sorry") for text in shown)

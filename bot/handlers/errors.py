@@ -10,6 +10,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.outbox import kept_for_later
+
 log = logging.getLogger("bot.errors")
 
 COMMANDS: list[tuple[str, str, str]] = []
@@ -59,6 +61,10 @@ def redacted_traceback(error: BaseException | None) -> str:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if kept_for_later(context.error):
+        # Telegram would not take a reply for minutes; the outbox sends it later: no apology for it.
+        log.warning("a reply on %s is kept for later: %s", describe(update), type(context.error).__name__)
+        return
     log.error("handler failed on %s\n%s", describe(update), redacted_traceback(context.error))
     if not isinstance(update, Update):
         return
