@@ -146,18 +146,20 @@ async def start_services(application: Application) -> None:
 
 async def start_delivery(application: Application, db: Database) -> None:
     """Record updates in the durable inbox and replies in the durable outbox from now on, and take over
-    what dead runs left in both (on PostgreSQL with several processes, the scheduler's leader does).
+    what dead runs left in both (storage/liveness.py: on PostgreSQL with several processes, a run that
+    still lives keeps its rows).
 
     Called before the updater fetches anything: the dead runs' unsent replies go out first in each chat,
     then their unhandled updates are handled again (their old unsent replies dropped), then new ones."""
     owner = uuid.uuid4().hex
-    leader = await db.leadership.is_leader()
+    await db.liveness.claim(owner)
+    left_by = set(await db.inbox.owners_left(owner=owner)) | set(await db.outbox.owners_left(owner=owner))
+    dead = await db.liveness.dead(sorted(left_by))  # a live replica's rows are its own to finish
     queue = application.update_queue
     again: list[Update] = []
     if isinstance(queue, RecordingUpdateQueue):
         inbox = UpdateInbox(db.inbox, owner=owner)
-        if leader:
-            again = await inbox.take_over(application.bot, db.outbox)
+        again = await inbox.take_over(application.bot, db.outbox, dead)
         processor = application.update_processor
         if isinstance(processor, PerChatUpdateProcessor):
             processor.inbox = inbox
@@ -172,8 +174,8 @@ async def start_delivery(application: Application, db: Database) -> None:
             resend=limiter.resender(application.bot),
             retry_every_s=settings.outbox_retry_s,
         )
-        if leader:
-            chats = await limiter.outbox.resume(limiter.resender(application.bot))
+        if dead:
+            chats = await limiter.outbox.resume(limiter.resender(application.bot), dead)
             if chats:
                 log.info("outbox: sending the replies earlier runs left in %d chat(s)", chats)
     if again and isinstance(queue, RecordingUpdateQueue):

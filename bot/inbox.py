@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -79,11 +80,11 @@ class UpdateInbox:
         except Exception:  # the worst case is one more answer at the next start
             log.exception("inbox: update %s not marked handled", update.update_id)
 
-    async def take_over(self, bot: Bot, outbox: Outbox) -> list[Update]:
-        """The updates dead runs left, oldest first, ready to be handled again; each one's unsent old
-        replies dropped, and those tried too often set aside with an apology to their chat."""
+    async def take_over(self, bot: Bot, outbox: Outbox, dead: Sequence[str]) -> list[Update]:
+        """The updates the `dead` runs left, oldest first, ready to be handled again; each one's unsent
+        old replies dropped, and those tried too often set aside with an apology to their chat."""
         again: list[Update] = []
-        for pending in await self.store.take_over(owner=self.owner):
+        for pending in await self.store.take_over(owner=self.owner, from_owners=dead):
             if pending.chat_id is not None:
                 await outbox.drop_answers(pending.chat_id, pending.update_id)
             if pending.tries > MAX_TRIES:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from enum import Enum
@@ -154,23 +154,27 @@ class ReplyOutbox:
             await self.store.done(chat_id, reply_id)
         return result
 
-    async def resume(self, resend: Resend) -> int:
+    async def resume(self, resend: Resend, dead: Sequence[str] | None = None) -> int:
         """Send what other (dead) runs left, per chat oldest first; returns how many chats had some.
 
         Each chat's lock is taken here, before the caller starts taking updates, so the left replies of a
         chat go out before any new one; the sending itself runs in the background."""
-        chats = await self.store.chats_left_by_others(self.owner)
+        chats = await self.store.chats_left_by_others(self.owner, dead)
         for chat_id in chats:
             lock = self._lock(chat_id)
             await lock.acquire()  # free at start: taken at once
-            task = asyncio.create_task(self._resume_chat(chat_id, lock, resend), name=f"outbox:{chat_id}")
+            task = asyncio.create_task(
+                self._resume_chat(chat_id, lock, resend, dead), name=f"outbox:{chat_id}"
+            )
             self._resuming.add(task)
             task.add_done_callback(self._resuming.discard)
         return len(chats)
 
-    async def _resume_chat(self, chat_id: int, lock: asyncio.Lock, resend: Resend) -> None:
+    async def _resume_chat(
+        self, chat_id: int, lock: asyncio.Lock, resend: Resend, dead: Sequence[str] | None
+    ) -> None:
         try:
-            rows = await self.store.take_over(chat_id, owner=self.owner)
+            rows = await self.store.take_over(chat_id, owner=self.owner, from_owners=dead)
             for index, row in enumerate(rows):
                 try:
                     await self._resend(row, resend)

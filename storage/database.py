@@ -16,6 +16,7 @@ from storage.facts import Facts
 from storage.feeds import Feeds
 from storage.inbox import Inbox
 from storage.leader import Leadership
+from storage.liveness import RunLiveness
 from storage.migrations import LATEST, migrate, schema_version
 from storage.migrations_pg import TS_CONFIG
 from storage.outbox import Outbox
@@ -43,6 +44,7 @@ class Database:
         self.inbox = Inbox(conns)
         self.privacy = Privacy(conns)
         self.leadership = Leadership(conns.url if isinstance(conns, PgConnections) else None)
+        self.liveness = RunLiveness(conns.url if isinstance(conns, PgConnections) else None)
 
     @property
     def dialect(self) -> str:
@@ -94,6 +96,7 @@ class Database:
 
     async def close(self) -> None:
         await self.leadership.close()
+        await self.liveness.close()
         await self._conns.close()
 
     async def __aenter__(self) -> Database:

@@ -13,7 +13,7 @@ without updates, longer than a handled row is kept).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -74,14 +74,31 @@ class Inbox:
                 (to_db(at), int(update_id)),
             )
 
-    async def take_over(self, *, owner: str) -> list[PendingUpdate]:
-        """Make the unhandled updates of other runs `owner`'s, counting one more try for each, and return
-        them in the order they were received."""
-        async with self._conns.writing() as conn:
-            await conn.execute(
-                "UPDATE inbox SET owner = ?, tries = tries + 1 WHERE done_at IS NULL AND owner <> ?",
-                (owner, owner),
+    async def owners_left(self, *, owner: str) -> list[str]:
+        """The runs other than `owner` with unhandled updates."""
+        async with self._conns.reading() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT DISTINCT owner FROM inbox WHERE done_at IS NULL AND owner <> ? ORDER BY owner",
+                (owner,),
             )
+        return [row["owner"] for row in rows]
+
+    async def take_over(self, *, owner: str, from_owners: Sequence[str] | None = None) -> list[PendingUpdate]:
+        """Make the unhandled updates of other runs (of `from_owners` only, if given: the dead ones)
+        `owner`'s, counting one more try for each, and return all of `owner`'s in the order received."""
+        async with self._conns.writing() as conn:
+            if from_owners is None:
+                await conn.execute(
+                    "UPDATE inbox SET owner = ?, tries = tries + 1 WHERE done_at IS NULL AND owner <> ?",
+                    (owner, owner),
+                )
+            elif from_owners:
+                marks = ", ".join("?" for _ in from_owners)
+                await conn.execute(
+                    "UPDATE inbox SET owner = ?, tries = tries + 1"
+                    f" WHERE done_at IS NULL AND owner IN ({marks}) AND owner <> ?",
+                    (owner, *from_owners, owner),
+                )
             rows = await conn.execute_fetchall(
                 "SELECT * FROM inbox WHERE done_at IS NULL AND owner = ? ORDER BY id", (owner,)
             )

@@ -10,7 +10,7 @@ a chat row (the answer to /forget goes to a chat that no longer has one); /forge
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -75,15 +75,19 @@ class Outbox:
             )
         return [_reply(row) for row in rows]
 
-    async def take_over(self, chat_id: int, *, owner: str) -> list[PendingReply]:
-        """Make the chat's unsent replies of other runs this run's, and return them oldest first."""
+    async def take_over(
+        self, chat_id: int, *, owner: str, from_owners: Sequence[str] | None = None
+    ) -> list[PendingReply]:
+        """Make the chat's unsent replies of other runs (of `from_owners` only, if given: the dead ones)
+        this run's, and return all of this run's oldest first."""
         async with self._conns.writing() as conn:
+            others, params = _others(owner, from_owners)
             await conn.execute(
-                "UPDATE outbox SET owner = ? WHERE chat_id = ? AND owner <> ?",
-                (owner, check_chat_id(chat_id), owner),
+                f"UPDATE outbox SET owner = ? WHERE chat_id = ? AND {others}",
+                (owner, check_chat_id(chat_id), *params),
             )
             rows = await conn.execute_fetchall(
-                "SELECT * FROM outbox WHERE chat_id = ? ORDER BY id", (chat_id,)
+                "SELECT * FROM outbox WHERE chat_id = ? AND owner = ? ORDER BY id", (chat_id, owner)
             )
         return [_reply(row) for row in rows]
 
@@ -97,14 +101,33 @@ class Outbox:
             )
         return max(int(cursor.rowcount or 0), 0)
 
-    async def chats_left_by_others(self, owner: str) -> list[int]:
-        """Chats with unsent replies of runs other than `owner` (the start-up view across chats), the
-        chat of the oldest first."""
+    async def chats_left_by_others(self, owner: str, from_owners: Sequence[str] | None = None) -> list[int]:
+        """Chats with unsent replies of runs other than `owner` (of `from_owners` only, if given), the
+        start-up view across chats, the chat of the oldest first."""
+        others, params = _others(owner, from_owners)
         async with self._conns.reading() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT chat_id FROM outbox WHERE owner <> ? GROUP BY chat_id ORDER BY min(id)", (owner,)
+                f"SELECT chat_id FROM outbox WHERE {others} GROUP BY chat_id ORDER BY min(id)", params
             )
         return [int(row["chat_id"]) for row in rows]
+
+    async def owners_left(self, *, owner: str) -> list[str]:
+        """The runs other than `owner` with unsent replies."""
+        async with self._conns.reading() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT DISTINCT owner FROM outbox WHERE owner <> ? ORDER BY owner", (owner,)
+            )
+        return [row["owner"] for row in rows]
+
+
+def _others(owner: str, from_owners: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+    """SQL condition and parameters: rows of runs other than `owner` (of `from_owners` only, if given)."""
+    if from_owners is None:
+        return "owner <> ?", (owner,)
+    if not from_owners:
+        return "0 = 1", ()
+    marks = ", ".join("?" for _ in from_owners)
+    return f"owner IN ({marks}) AND owner <> ?", (*from_owners, owner)
 
 
 def _reply(row: Any) -> PendingReply:

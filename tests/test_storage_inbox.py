@@ -4,11 +4,13 @@ day, deleted by /forget; and the outbox's replies of one update dropped when it 
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 
 from storage import open_database
+from storage.liveness import RunLiveness
 from tests.storage_support import at
 
 A, B = 101, -100200300  # a private chat and a group
@@ -79,3 +81,36 @@ async def test_replies_to_an_update_handled_again_are_dropped_from_the_outbox(db
     assert await db.outbox.drop_answers(A, 41) == 1
     assert [row.update_id for row in await db.outbox.pending(A)] == [42, None]
     assert [row.update_id for row in await db.outbox.pending(B)] == [41]  # scoped by chat
+
+
+async def test_only_dead_runs_rows_are_taken_over(db, backend):
+    """A live replica (PostgreSQL: it holds its run lock) keeps its rows; a dead one's are taken over.
+    On SQLite there is one process, so every other run is dead."""
+    url = getattr(backend, "url", None)
+    live, starting = RunLiveness(url), RunLiveness(url)
+    alive, gone = f"alive-{uuid.uuid4().hex}", f"gone-{uuid.uuid4().hex}"
+    try:
+        await live.claim(alive)
+        await db.inbox.record(1, A, _update(1, A, "in a live run"), owner=alive, at=at(0))
+        await db.inbox.record(2, A, _update(2, A, "in a dead run"), owner=gone, at=at(1))
+        await db.outbox.add(A, "sendMessage", {"chat_id": A, "text": "live"}, owner=alive, at=at(2))
+        await db.outbox.add(A, "sendMessage", {"chat_id": A, "text": "dead"}, owner=gone, at=at(3))
+        owners = sorted(
+            set(await db.inbox.owners_left(owner="me")) | set(await db.outbox.owners_left(owner="me"))
+        )
+        dead = await starting.dead(owners)
+        assert dead == ([gone] if url else owners)
+        taken = await db.inbox.take_over(owner="me", from_owners=dead)
+        replies = await db.outbox.take_over(A, owner="me", from_owners=dead)
+        if url:
+            assert [u.update_id for u in taken] == [2]
+            assert [r.params["text"] for r in replies] == ["dead"]
+            await live.close()  # the replica dies: now its rows are free too
+            assert await starting.dead([alive]) == [alive]
+        else:
+            assert [u.update_id for u in taken] == [1, 2]
+            assert [r.params["text"] for r in replies] == ["live", "dead"]
+        assert await db.outbox.chats_left_by_others("me", []) == []
+    finally:
+        await live.close()
+        await starting.close()
