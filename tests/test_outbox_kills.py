@@ -10,6 +10,10 @@ chat's reply arrives; the 500 chat's /start, unfinished, is handled again from t
 and its reply still fails; a new command there waits behind it, and run 2 dies too. Run 3, with Telegram
 well again, handles both again and sends the 500 chat's two replies in the order they were asked for.
 Before the outbox the replies were only in the memory of the dead process: run 2 and run 3 sent nothing.
+
+The durable inbox (bot/inbox.py) in the same runs: a third chat's article is mid-brief when run 1 dies
+(its "typing" call held by the server, so no reply is recorded yet, and its update acknowledged). Run 2
+briefs it, once. Before the inbox the restarted bot never answered it.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ import pytest
 
 from bot.handlers.commands import WELCOME
 from bot.local_api import ApiError, LocalBotApi, _Params
-from tests.bot_support import TOKEN, spawn_bot, stop_process
+from tests.bot_support import ARTICLE_TEXT, TOKEN, spawn_bot, stop_process
 
 FIVE, TOO_MANY = 7, 8  # a chat whose replies get 500s, one whose replies get 429s
+ARTICLE = 9  # a chat whose article is being briefed when run 1 dies
 START_TIMEOUT_S = 240  # three starts of the real bot, each loading spaCy in its NLP worker
 REPLIES = frozenset({"sendmessage", "editmessagetext"})
 
@@ -65,11 +70,16 @@ class StormyServer:
         self.injected: Counter[str] = Counter()
         self.kill_when = lambda: False
         self.kills = 0
+        self.hold_typing: int | None = None  # a chat whose "typing" call is held until the kill
+        self._killed = asyncio.Event()
         self._commands_before = 0
         api.before_call = self._before
 
     async def _before(self, method: str, params: _Params) -> None:
         chat = params.integer("chat_id")
+        if method == "sendchataction" and chat is not None and chat == self.hold_typing:
+            await self._killed.wait()  # its handler stays mid-brief, after the acknowledgement
+            raise ApiError(500, "Internal Server Error")
         fault = self.faults.get(chat or 0)
         if method not in REPLIES or fault is None:
             return
@@ -78,6 +88,7 @@ class StormyServer:
         if self.process is not None and self.process.returncode is None and self.kill_when():
             os.kill(self.process.pid, signal.SIGKILL)
             self.kills += 1
+            self._killed.set()
         if fault == "429":
             raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         raise ApiError(500, "Internal Server Error")
@@ -91,6 +102,7 @@ class StormyServer:
 
     async def start(self) -> None:
         self.refused = Counter()
+        self._killed = asyncio.Event()
         self._commands_before = len(self.api.calls("setMyCommands"))
         self.process = await spawn_bot(self.api, self.path, self.tmp_path / "bot.log", "INFO")
 
@@ -113,6 +125,11 @@ def _texts(api: LocalBotApi, chat: int) -> list[str]:
     return [m.raw_text for m in api.messages(chat)]
 
 
+def _briefs(api: LocalBotApi) -> int:
+    """Briefs shown in the article chat."""
+    return sum("Key figures" in m.text for m in api.messages(ARTICLE))
+
+
 @pytest.mark.timeout(1200)
 async def test_replies_pending_at_a_kill_arrive_after_restart_once_and_in_order(tmp_path: Path) -> None:
     async with LocalBotApi(token=TOKEN) as api:
@@ -121,15 +138,21 @@ async def test_replies_pending_at_a_kill_arrive_after_restart_once_and_in_order(
         bot = StormyServer(api, tmp_path)
         try:
             # Run 1: both replies refused, retried, and the process killed with them pending.
+            # A third chat's article is mid-brief at the kill, with no reply recorded yet: only the
+            # inbox knows it.
             bot.faults = {FIVE: "500", TOO_MANY: "429"}
+            bot.hold_typing = ARTICLE
             bot.kill_when = lambda: bot.retried_and_acknowledged(FIVE, TOO_MANY)
             await bot.start()
             await bot.started()
             await api.push_text(FIVE, "/start")
             await api.push_text(TOO_MANY, "/start")
+            article = await api.push_text(ARTICLE, ARTICLE_TEXT)
             await bot.wait_dead()
-            assert bot.kills == 1 and _texts(api, FIVE) == _texts(api, TOO_MANY) == []
+            assert bot.kills == 1 and _texts(api, FIVE) == _texts(api, TOO_MANY) == _texts(api, ARTICLE) == []
             left_by_run_1 = _outbox(bot.path)
+            assert article.update_id in _unhandled(bot.path)
+            bot.hold_typing = None
             # Run 2: the 429s are over, the 500s are not; a new command waits behind the pending reply
             # (the unfinished /start is handled again from the inbox and its reply retried in its turn).
             bot.faults = {FIVE: "500"}
@@ -137,6 +160,10 @@ async def test_replies_pending_at_a_kill_arrive_after_restart_once_and_in_order(
             await bot.start()
             await api.wait_until(lambda: len(_texts(api, TOO_MANY)) == 1, timeout=START_TIMEOUT_S)
             assert left_by_run_1 == [(FIVE, "sendMessage"), (TOO_MANY, "sendMessage")]
+            await api.wait_until(  # the article, handled again, is briefed and marked handled
+                lambda: _briefs(api) == 1 and article.update_id not in _unhandled(bot.path),
+                timeout=START_TIMEOUT_S,
+            )
             await api.push_text(FIVE, "/settings")
             await bot.wait_dead()
             assert bot.kills == 2 and _texts(api, FIVE) == []
@@ -155,5 +182,7 @@ async def test_replies_pending_at_a_kill_arrive_after_restart_once_and_in_order(
     assert _texts(api, TOO_MANY) == [WELCOME]
     welcome, settings = _texts(api, FIVE)
     assert welcome == WELCOME and settings.startswith("<b>Settings for this chat</b>")
+    assert _briefs(api) == 1 and "Marchenko" in _texts(api, ARTICLE)[0]
+    assert not any("Already in this chat" in text for text in _texts(api, ARTICLE))
     assert _outbox(bot.path) == [] and _unhandled(bot.path) == []
     print(f"\nkills: {bot.kills}; refused replies: {dict(bot.injected)}")
