@@ -93,6 +93,13 @@ _AGE = re.compile(
     r"\b\d{1,3}-year-old\b|\b(?:aged|age\s+of)\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|[A-Za-z],\s*\d{1,3}\s*,",
     re.IGNORECASE,
 )
+# A stretch of time: "two months", "for 18 days", "a 12-hour siege", "three weeks on".
+_DURATION = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few"
+    r"|fifteen|twenty|thirty|forty|fifty|hundred)[\s-]+(?:more\s+|full\s+)?"
+    r"(?:second|minute|hour|day|night|week|month|year|decade)s?\b",
+    re.IGNORECASE,
+)
 _PLACE_WORDS = frozenset({"in", "near", "at", "outside", "around", "inside", "across", "over", "from"})
 # Words that end a place phrase: another preposition, a conjunction, a time ("in Kursk on Sunday").
 _PHRASE_END = frozenset(
@@ -476,9 +483,11 @@ async def _how_many(
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
-        if question.asks_age:
-            # Only an age answers "how old": a sentence with a date and the name is no answer.
-            if _AGE.search(match.text) and names_held(
+        if question.asks_age or question.asks_duration:
+            # Only an age answers "how old", only a stretch of time "how long will …": a sentence with a
+            # date (or a count of the people asked about) and the name is no answer.
+            pattern = _AGE if question.asks_age else _DURATION
+            if pattern.search(match.text) and names_held(
                 question, match.text, context=before.get(key, ""), title=match.article.title
             ):
                 held = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)

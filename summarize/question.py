@@ -228,6 +228,24 @@ class Question:
         return re.match(r"^\s*(?:(?:and|so|but)\s+)?how\s+old\b", self.text, re.IGNORECASE) is not None
 
     @property
+    def asks_duration(self) -> bool:
+        """ "How long will the airmen be deployed?", "How long were the hostages held?": only a stretch of
+        time answers. "How long is the bridge?" (the + a noun, no verb after it) measures the thing."""
+        text = self.text.strip()
+        opening = re.match(r"^(?:(?:and|so|but)\s+)?how\s+long\s+", text, re.IGNORECASE)
+        if opening is None:
+            return False
+        rest = text[opening.end() :]
+        thing = re.match(r"(?:is|was|are|were)\s+(?:the|its|their|this|that)\s+(?P<after>[^?]*)", rest, re.I)
+        if thing is None:
+            return True
+        # "were the hostages held": a verb after the noun says what lasted.
+        return any(
+            w.lower().endswith(("ed", "en", "ing")) or w.lower() in _EVENT_WORDS
+            for w in words(thing["after"])
+        )
+
+    @property
     def counted_head(self) -> Term | None:
         """The noun a figure must count: the counted phrase's last word that is not a name ("soldiers"),
         None when that is a generic word ("people") that any count of persons answers."""

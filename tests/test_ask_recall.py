@@ -1,6 +1,7 @@
 """/ask finds stated facts asked in other words (issue 14: 24 % of answerable held-back questions were
 declined): a two-word verb that only frames the question ("come from", "carried out") is not required,
-and a verb is met by its doer's noun ("conduct" / "conductor"). A real SQLite file filled through the
+a verb is met by its doer's noun ("conduct" / "conductor"), and "how long will …" is answered by a
+stretch of time only. A real SQLite file filled through the
 real pipeline; the article is our own, invented for these tests."""
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ Rebel fighters from the Kestrel brigade staged a raid on the Orlik bridge in the
 Maria Denko is the conductor of the Kharkiv Youth Choir, which sang at the bridge on Tuesday.
 
 Two rebel attacks on the bridge were reported in May.
+
+Forty medics were deployed to Zolochiv with the Red Cross convoy.
+
+The medics will be deployed for three weeks, shorter than last year.
 """
 
 
@@ -58,3 +63,10 @@ async def test_a_counted_verb_stays_required(db):
 async def test_a_verb_is_met_by_its_doers_noun(db):
     text = await _found(db, "Which choir does Maria Denko conduct?")
     assert text is not None and "Kharkiv Youth Choir" in text
+
+
+async def test_how_long_something_lasts_is_answered_by_a_stretch_of_time(db):
+    # "Forty medics were deployed" counts the medics; it says nothing of how long.
+    text = await _found(db, "How long will the medics be deployed?")
+    assert text is not None and "three weeks" in text and "Forty" not in text
+    assert await _found(db, "How long will the Red Cross convoy stay in Kharkiv?") is None
