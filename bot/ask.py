@@ -337,6 +337,35 @@ def _names_someone(text: str, question: Question) -> bool:
     return any(m.group().lower() not in asked for m in _CAPITALISED.finditer(text.strip()))
 
 
+# Words that report a death with no one doing it: they meet "killed" in a count, never "who killed".
+_NO_DOER = frozenset(
+    stem(w)
+    for w in (
+        "died",
+        "die",
+        "dies",
+        "dying",
+        "dead",
+        "death",
+        "deaths",
+        "fatalities",
+        "fatality",
+        "perished",
+        "lives",
+    )
+)
+
+
+def _has_doer(question: Question, text: str) -> bool:
+    """Whether `text` can say who did what a who-question asks ("Who killed X?"): its event word is met
+    by a word of doing ("killed", "shot"), not only by a state that has no doer ("X died")."""
+    events = [t for t in question.terms if t.is_event]
+    if not events:
+        return True
+    held = _stems(text) - _NO_DOER
+    return all(_holds(t, held) for t in events)
+
+
 def _count_near(question: Question, text: str) -> bool:
     """Whether `text` holds a number that counts what is asked, not any number: one just before the
     counted noun ("the three fatalities", "38 of the drones", "all four attackers"); for a count of
@@ -695,6 +724,8 @@ async def _by_sentence(
             continue
         if question.kind == "who" and not _names_someone(match.text, question):
             continue
+        if question.kind == "who" and not _has_doer(question, match.text):
+            continue  # "Booker died in Jordan" names no one who killed him
         if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
             # The place may be one the sentence refers back to ("the city would open four shelters"),
             # scored lower; with no place in it or just before it, it is no answer.

@@ -376,7 +376,7 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
             continue
         seen.add(word)
         related = tuple(stem(w) for w in _RELATED_WORDS.get(word, ()))
-        if word not in name_words and " " not in word and word.isalpha():
+        if word not in name_words and " " not in word and word.isalpha() and not word.endswith("ed"):
             # "Which orchestra does Karim conduct?" is answered by "He's the conductor of …": a verb is
             # met by the noun of its doer (a count is still checked as a noun, `bot.ask._holds_noun`).
             related = (*related, stem(word + "or"), stem(word + "er"))

@@ -1,7 +1,7 @@
 """/ask finds stated facts asked in other words (issue 14: 24 % of answerable held-back questions were
 declined): a two-word verb that only frames the question ("come from", "carried out") is not required,
 a verb is met by its doer's noun ("conduct" / "conductor"), and "how long will …" is answered by a
-stretch of time only. A real SQLite file filled through the
+stretch of time only; "who killed X" needs a doer, which "X died" does not name. A real SQLite file filled through the
 real pipeline; the article is our own, invented for these tests."""
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ Two rebel attacks on the bridge were reported in May.
 Forty medics were deployed to Zolochiv with the Red Cross convoy.
 
 The medics will be deployed for three weeks, shorter than last year.
+
+Corporal Ilya Serko, of Lviv, died on Sunday in Zolochiv in an accident.
+
+On Monday, Kestrel snipers killed rebel commander Oleg Tur near the bridge.
 """
 
 
@@ -70,3 +74,10 @@ async def test_how_long_something_lasts_is_answered_by_a_stretch_of_time(db):
     text = await _found(db, "How long will the medics be deployed?")
     assert text is not None and "three weeks" in text and "Forty" not in text
     assert await _found(db, "How long will the Red Cross convoy stay in Kharkiv?") is None
+
+
+async def test_who_killed_needs_a_doer_not_a_death(db):
+    # "Serko … died … in Zolochiv" names places, and no one who killed him.
+    assert await _found(db, "Who killed Ilya Serko?") is None
+    text = await _found(db, "Who killed Oleg Tur?")
+    assert text is not None and "Kestrel snipers" in text
