@@ -381,6 +381,10 @@ def _count_near(question: Question, text: str) -> bool:
 
         def of_others(n: int, h: int) -> bool:
             # "3,000 Ukrainian troops" for "how many U.S. troops": a name between them that is not asked.
+            # When the counted noun is capitalised too ("94 Citizen Airmen"), the words between are its
+            # title-case name, not whose it is.
+            if tokens[h][:1].isupper():
+                return False
             return any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in tokens[n + 1 : h])
 
         return any(

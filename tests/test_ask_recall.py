@@ -34,6 +34,8 @@ The medics will be deployed for three weeks, shorter than last year.
 Corporal Ilya Serko, of Lviv, died on Sunday in Zolochiv in an accident.
 
 On Monday, Kestrel snipers killed rebel commander Oleg Tur near the bridge.
+
+Sixty-Two Reserve Engineers from the 12th Brigade left for a deployment to Zolochiv.
 """
 
 
@@ -81,3 +83,10 @@ async def test_who_killed_needs_a_doer_not_a_death(db):
     assert await _found(db, "Who killed Ilya Serko?") is None
     text = await _found(db, "Who killed Oleg Tur?")
     assert text is not None and "Kestrel snipers" in text
+
+
+async def test_a_count_of_a_title_case_unit_is_a_count(db):
+    # "Reserve" between the number and "Engineers" is part of the unit's title-case name, not whose
+    # engineers they are (as "Ukrainian" is in "3,000 Ukrainian troops").
+    text = await _found(db, "How many engineers deployed to Zolochiv?")
+    assert text is not None and "Sixty-Two" in text
