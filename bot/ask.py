@@ -93,6 +93,13 @@ _AGE = re.compile(
     r"\b\d{1,3}-year-old\b|\b(?:aged|age\s+of)\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|[A-Za-z],\s*\d{1,3}\s*,",
     re.IGNORECASE,
 )
+# A stretch of time: "two months", "for 18 days", "a 12-hour siege", "three weeks on".
+_DURATION = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few"
+    r"|fifteen|twenty|thirty|forty|fifty|hundred)[\s-]+(?:more\s+|full\s+)?"
+    r"(?:second|minute|hour|day|night|week|month|year|decade)s?\b",
+    re.IGNORECASE,
+)
 _PLACE_WORDS = frozenset({"in", "near", "at", "outside", "around", "inside", "across", "over", "from"})
 # Words that end a place phrase: another preposition, a conjunction, a time ("in Kursk on Sunday").
 _PHRASE_END = frozenset(
@@ -330,6 +337,35 @@ def _names_someone(text: str, question: Question) -> bool:
     return any(m.group().lower() not in asked for m in _CAPITALISED.finditer(text.strip()))
 
 
+# Words that report a death with no one doing it: they meet "killed" in a count, never "who killed".
+_NO_DOER = frozenset(
+    stem(w)
+    for w in (
+        "died",
+        "die",
+        "dies",
+        "dying",
+        "dead",
+        "death",
+        "deaths",
+        "fatalities",
+        "fatality",
+        "perished",
+        "lives",
+    )
+)
+
+
+def _has_doer(question: Question, text: str) -> bool:
+    """Whether `text` can say who did what a who-question asks ("Who killed X?"): its event word is met
+    by a word of doing ("killed", "shot"), not only by a state that has no doer ("X died")."""
+    events = [t for t in question.terms if t.is_event]
+    if not events:
+        return True
+    held = _stems(text) - _NO_DOER
+    return all(_holds(t, held) for t in events)
+
+
 def _count_near(question: Question, text: str) -> bool:
     """Whether `text` holds a number that counts what is asked, not any number: one just before the
     counted noun ("the three fatalities", "38 of the drones", "all four attackers"); for a count of
@@ -345,6 +381,10 @@ def _count_near(question: Question, text: str) -> bool:
 
         def of_others(n: int, h: int) -> bool:
             # "3,000 Ukrainian troops" for "how many U.S. troops": a name between them that is not asked.
+            # When the counted noun is capitalised too ("94 Citizen Airmen"), the words between are its
+            # title-case name, not whose it is.
+            if tokens[h][:1].isupper():
+                return False
             return any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in tokens[n + 1 : h])
 
         return any(
@@ -476,9 +516,11 @@ async def _how_many(
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
-        if question.asks_age:
-            # Only an age answers "how old": a sentence with a date and the name is no answer.
-            if _AGE.search(match.text) and names_held(
+        if question.asks_age or question.asks_duration:
+            # Only an age answers "how old", only a stretch of time "how long will …": a sentence with a
+            # date (or a count of the people asked about) and the name is no answer.
+            pattern = _AGE if question.asks_age else _DURATION
+            if pattern.search(match.text) and names_held(
                 question, match.text, context=before.get(key, ""), title=match.article.title
             ):
                 held = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
@@ -686,6 +728,8 @@ async def _by_sentence(
             continue
         if question.kind == "who" and not _names_someone(match.text, question):
             continue
+        if question.kind == "who" and not _has_doer(question, match.text):
+            continue  # "Booker died in Jordan" names no one who killed him
         if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
             # The place may be one the sentence refers back to ("the city would open four shelters"),
             # scored lower; with no place in it or just before it, it is no answer.

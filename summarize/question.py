@@ -228,6 +228,24 @@ class Question:
         return re.match(r"^\s*(?:(?:and|so|but)\s+)?how\s+old\b", self.text, re.IGNORECASE) is not None
 
     @property
+    def asks_duration(self) -> bool:
+        """ "How long will the airmen be deployed?", "How long were the hostages held?": only a stretch of
+        time answers. "How long is the bridge?" (the + a noun, no verb after it) measures the thing."""
+        text = self.text.strip()
+        opening = re.match(r"^(?:(?:and|so|but)\s+)?how\s+long\s+", text, re.IGNORECASE)
+        if opening is None:
+            return False
+        rest = text[opening.end() :]
+        thing = re.match(r"(?:is|was|are|were)\s+(?:the|its|their|this|that)\s+(?P<after>[^?]*)", rest, re.I)
+        if thing is None:
+            return True
+        # "were the hostages held": a verb after the noun says what lasted.
+        return any(
+            w.lower().endswith(("ed", "en", "ing")) or w.lower() in _EVENT_WORDS
+            for w in words(thing["after"])
+        )
+
+    @property
     def counted_head(self) -> Term | None:
         """The noun a figure must count: the counted phrase's last word that is not a name ("soldiers"),
         None when that is a generic word ("people") that any count of persons answers."""
@@ -337,6 +355,7 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
     seen: set[str] = set()
     tokens = words(text)
     verb = _verb_after_name(tokens)
+    counted = _COUNTED.match(text) is not None
     asked = _ASKED_TYPE.match(text)
     asked_type = asked.group("type").lower() if asked else None
     skip = False
@@ -346,12 +365,21 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
             continue
         word = re.sub(r"['’]s$", "", token).lower()
         pair = f"{word} {tokens[index + 1].lower()}" if index + 1 < len(tokens) else ""
+        # "come from", "carried out": the frame of a where / who / when question, not its topic; in "How
+        # many attacks has ISIL carried out?" the verb is what is counted, so it stays.
+        if pair in _LIGHT_VERBS and not counted:
+            skip = True
+            continue
         if pair in _PHRASES:  # "shoot down" is one term: "down" alone is a stop word
             word, skip = pair, True
         if word in seen or word in exclude or word in _STOP or word in _QUESTION_WORDS or len(word) < 2:
             continue
         seen.add(word)
         related = tuple(stem(w) for w in _RELATED_WORDS.get(word, ()))
+        if word not in name_words and " " not in word and word.isalpha() and not word.endswith("ed"):
+            # "Which orchestra does Karim conduct?" is answered by "He's the conductor of …": a verb is
+            # met by the noun of its doer (a count is still checked as a noun, `bot.ask._holds_noun`).
+            related = (*related, stem(word + "or"), stem(word + "er"))
         is_name = word in name_words
         weight = 2.0 if is_name else 0.5 if word in _GENERIC else 1.0
         is_event = not is_name and (
@@ -397,6 +425,7 @@ _MEASURED = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+(?!many\b|much\b)", re.
 # do Iraqi forces control?" counts bridges).
 _COUNTED_END = word_set("", "ask_counted_end")
 _PLURALS = word_set("", "ask_plural_nouns")
+_LIGHT_VERBS = word_set("", "ask_light_verbs")
 
 
 def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
