@@ -60,3 +60,32 @@ def test_paragraphs_after_said_colon_are_the_speakers_words():
         "Foreign Office Minister Jonas Pell",
         "Minister for Eastern Affairs Jonas Pell",
     }
+
+
+def test_a_release_written_as_a_bodys_we_is_that_bodys():
+    brief = brief_from_text(
+        "Allied Task Force strikes depot\n\n"
+        "On Monday, rebel units shelled the river town of Osk and wounded 14 villagers. "
+        "Allied aircraft then conducted 9 strikes on the rebel depot. "
+        "The Task Force follows the laws of war and takes every care to spare civilians. "
+        "We will keep up the pressure in support of our partners."
+    )
+    assert {f.claimed_by for f in brief.figures} == {"the Task Force"}
+
+
+def test_a_reports_lone_we_makes_no_document_speaker():
+    brief = brief_from_text(
+        "Talks stall\n\n"
+        "Rebel units shelled the town of Osk and wounded 14 villagers, officials said. "
+        "The Task Force keeps 300 troops in the area. We have asked the ministry for comment."
+    )
+    assert _by_value(brief, 300).claimed_by is None
+    assert _by_value(brief, 14).claimed_by == "officials"
+
+
+def test_a_wire_reports_we_makes_no_document_speaker():
+    brief = brief_from_text(
+        "OSK, Freedonia (Wire) — Rebel units wounded 14 villagers on Monday. The Task Force keeps 300 troops "
+        "in the area. We could not reach the rebels, and our calls to the ministry went unanswered."
+    )
+    assert _by_value(brief, 300).claimed_by is None
