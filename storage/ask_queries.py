@@ -9,7 +9,7 @@ source of each hit (channel of a forwarded post, dates) and an article scope tho
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +55,16 @@ class QuoteMatch:
     article: ArticleRef
     statement: Statement
     sentence_text: str
+
+
+def _key_batches(keys: Sequence[tuple[int, int]]) -> Iterator[tuple[str, list[int]]]:
+    """(VALUES rows, their parameters) for `keys` in batches of `_MAX_KEYS`: the bound-variable limit."""
+    for start in range(0, len(keys), _MAX_KEYS):
+        chunk = keys[start : start + _MAX_KEYS]
+        yield (
+            ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk),
+            [item for key in chunk for item in key],
+        )
 
 
 def _article(row: sqlite3.Row) -> ArticleRef:
@@ -184,10 +194,7 @@ async def facts_in_sentences(
     # PostgreSQL's planner needs no such hint (and its CROSS JOIN takes no ON)
     join = "JOIN" if db.dialect == "postgresql" else "CROSS JOIN"
     async with db.connections.reading() as conn:
-        for start in range(0, len(unique), _MAX_KEYS):
-            chunk = unique[start : start + _MAX_KEYS]
-            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
-            flat = [item for key in chunk for item in key]
+        for values, flat in _key_batches(unique):
             for table, target, build in (
                 ("figures", figures, figure_from_row),
                 ("quotes", quotes, statement_from_row),
@@ -284,10 +291,7 @@ async def sentences_before(
     found: dict[tuple[int, int], list[str]] = {}
     unique = list(dict.fromkeys(keys))
     async with db.connections.reading() as conn:
-        for start in range(0, len(unique), _MAX_KEYS):
-            chunk = unique[start : start + _MAX_KEYS]
-            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
-            flat = [item for key in chunk for item in key]
+        for values, flat in _key_batches(unique):
             rows = await conn.execute_fetchall(
                 f"""
                 WITH wanted (article_id, position) AS (VALUES {values})
@@ -315,10 +319,7 @@ async def sentences_at(
     found: dict[tuple[int, int], str] = {}
     unique = list(dict.fromkeys(keys))
     async with db.connections.reading() as conn:
-        for start in range(0, len(unique), _MAX_KEYS):
-            chunk = unique[start : start + _MAX_KEYS]
-            values = ", ".join("(CAST(? AS INTEGER), CAST(? AS INTEGER))" for _ in chunk)
-            flat = [item for key in chunk for item in key]
+        for values, flat in _key_batches(unique):
             rows = await conn.execute_fetchall(
                 f"""
                 WITH wanted (article_id, position) AS (VALUES {values})

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from storage.chats import check_chat_id
 from storage.clock import from_db, to_db
 from storage.db import Connections
 
@@ -120,11 +121,7 @@ class Inbox:
 
 
 def _chat(chat_id: int | None) -> int | None:
-    if chat_id is None:
-        return None
-    if isinstance(chat_id, bool) or not isinstance(chat_id, int):
-        raise TypeError(f"chat_id must be an int or None, not {type(chat_id).__name__}")
-    return chat_id
+    return None if chat_id is None else check_chat_id(chat_id)
 
 
 def _pending(row: Any) -> PendingUpdate:

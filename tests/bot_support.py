@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -284,3 +285,14 @@ async def stop_process(process: asyncio.subprocess.Process | None) -> None:
         except TimeoutError:
             process.kill()
             await process.wait()
+
+
+def unhandled_updates(database: Path) -> list[int]:
+    """Update ids the bot's inbox holds as not handled yet (read-only, beside the running bot)."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
+        return [
+            row[0] for row in conn.execute("SELECT update_id FROM inbox WHERE done_at IS NULL ORDER BY id")
+        ]
+    finally:
+        conn.close()

@@ -6,28 +6,17 @@ rows) and taking its updates off the local API as if it had fetched and acknowle
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 from bot.app import INBOX_KEY
 from bot.inbox import MAX_TRIES, SET_ASIDE
 from bot.local_api import LocalBotApi
 from storage import open_database
 from storage.clock import utc_now
 from tests.bot_support import *  # noqa: F403 - fixtures: bot_nlp_pool
-from tests.bot_support import ARTICLE_TEXT, TOKEN, make_harness
+from tests.bot_support import ARTICLE_TEXT, TOKEN, make_harness, unhandled_updates
 
 CHAT = 5
 STALE = "Reading the text…"
 BRIEFED = "Key figures"  # a section of every brief of the test article
-
-
-def _unhandled(path: Path) -> list[int]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [row[0] for row in conn.execute("SELECT update_id FROM inbox WHERE done_at IS NULL")]
-    finally:
-        conn.close()
 
 
 def _send(text: str) -> dict[str, object]:
@@ -60,7 +49,7 @@ async def test_an_update_a_dead_run_acknowledged_is_answered_at_the_next_start(t
     assert shown[0] == "help, left"  # the left reply first, then the update handled again
     assert len(shown) == 2 and BRIEFED in shown[1] and "Marchenko" in shown[1]
     assert STALE not in shown  # the dead run's unsent placeholder was dropped, not sent
-    assert _unhandled(path) == []
+    assert unhandled_updates(path) == []
 
 
 async def test_a_second_delivery_of_a_recorded_update_is_answered_once(tmp_path, bot_nlp_pool):
@@ -81,7 +70,7 @@ async def test_a_second_delivery_of_a_recorded_update_is_answered_once(tmp_path,
             assert (inbox.replayed, inbox.duplicates) == (1, 1)
         briefs = [m.text for m in api.messages(CHAT) if BRIEFED in m.text]
     assert len(briefs) == 1 and "Already in this chat" not in briefs[0]
-    assert _unhandled(path) == []
+    assert unhandled_updates(path) == []
 
 
 async def test_an_update_that_stopped_the_bot_too_often_is_set_aside_with_a_word(tmp_path, bot_nlp_pool):
@@ -100,4 +89,4 @@ async def test_an_update_that_stopped_the_bot_too_often_is_set_aside_with_a_word
             assert harness.application.bot_data[INBOX_KEY].replayed == 0
         shown = [m.text for m in api.messages(CHAT)]
     assert shown == [SET_ASIDE]
-    assert _unhandled(path) == []
+    assert unhandled_updates(path) == []

@@ -29,21 +29,12 @@ import pytest
 
 from bot.handlers.commands import WELCOME
 from bot.local_api import ApiError, LocalBotApi, _Params
-from tests.bot_support import ARTICLE_TEXT, TOKEN, spawn_bot, stop_process
+from tests.bot_support import ARTICLE_TEXT, TOKEN, spawn_bot, stop_process, unhandled_updates
 
 FIVE, TOO_MANY = 7, 8  # a chat whose replies get 500s, one whose replies get 429s
 ARTICLE = 9  # a chat whose article is being briefed when run 1 dies
 START_TIMEOUT_S = 240  # three starts of the real bot, each loading spaCy in its NLP worker
 REPLIES = frozenset({"sendmessage", "editmessagetext"})
-
-
-def _unhandled(path: Path) -> list[int]:
-    """Update ids the inbox holds as not handled yet."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    try:
-        return [row[0] for row in conn.execute("SELECT update_id FROM inbox WHERE done_at IS NULL")]
-    finally:
-        conn.close()
 
 
 def _outbox(path: Path) -> list[tuple[int, str]]:
@@ -151,7 +142,7 @@ async def test_replies_pending_at_a_kill_arrive_after_restart_once_and_in_order(
             await bot.wait_dead()
             assert bot.kills == 1 and _texts(api, FIVE) == _texts(api, TOO_MANY) == _texts(api, ARTICLE) == []
             left_by_run_1 = _outbox(bot.path)
-            assert article.update_id in _unhandled(bot.path)
+            assert article.update_id in unhandled_updates(bot.path)
             bot.hold_typing = None
             # Run 2: the 429s are over, the 500s are not; a new command waits behind the pending reply
             # (the unfinished /start is handled again from the inbox and its reply retried in its turn).
@@ -161,14 +152,14 @@ async def test_replies_pending_at_a_kill_arrive_after_restart_once_and_in_order(
             await api.wait_until(lambda: len(_texts(api, TOO_MANY)) == 1, timeout=START_TIMEOUT_S)
             assert left_by_run_1 == [(FIVE, "sendMessage"), (TOO_MANY, "sendMessage")]
             await api.wait_until(  # the article, handled again, is briefed and marked handled
-                lambda: _briefs(api) == 1 and article.update_id not in _unhandled(bot.path),
+                lambda: _briefs(api) == 1 and article.update_id not in unhandled_updates(bot.path),
                 timeout=START_TIMEOUT_S,
             )
             await api.push_text(FIVE, "/settings")
             await bot.wait_dead()
             assert bot.kills == 2 and _texts(api, FIVE) == []
             assert _outbox(bot.path) == [(FIVE, "sendMessage")]
-            assert len(_unhandled(bot.path)) == 2  # /start and /settings: both handled again in run 3
+            assert len(unhandled_updates(bot.path)) == 2  # /start and /settings: both handled again in run 3
             # Run 3: Telegram is well; the left replies go out, oldest first.
             bot.faults = {}
             await bot.start()
@@ -184,5 +175,5 @@ async def test_replies_pending_at_a_kill_arrive_after_restart_once_and_in_order(
     assert welcome == WELCOME and settings.startswith("<b>Settings for this chat</b>")
     assert _briefs(api) == 1 and "Marchenko" in _texts(api, ARTICLE)[0]
     assert not any("Already in this chat" in text for text in _texts(api, ARTICLE))
-    assert _outbox(bot.path) == [] and _unhandled(bot.path) == []
+    assert _outbox(bot.path) == [] and unhandled_updates(bot.path) == []
     print(f"\nkills: {bot.kills}; refused replies: {dict(bot.injected)}")
