@@ -9,9 +9,13 @@ was replaced by the apology, and an edited placeholder stayed "Fetching the arti
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.halve import halve_html
+from bot.handlers import briefs
 from bot.local_api import Faults, LocalBotApi
 from bot.nlp_pool import NlpPool
 from bot.telegram_html import parse_html, strip_html
@@ -57,8 +61,12 @@ async def _conversation(
 
 
 async def test_replies_refused_as_too_long_arrive_in_parts_with_every_word(
-    tmp_path: Path, bot_nlp_pool: NlpPool, article_server: ArticleServer
+    tmp_path: Path, bot_nlp_pool: NlpPool, article_server: ArticleServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Both conversations receive their articles at the same instant: a reply shows the received time,
+    # and a minute boundary between the two runs would otherwise change one word.
+    received = datetime.now(UTC)
+    monkeypatch.setattr(briefs, "_now", lambda: received)
     url = article_server.add("/resplit-story", article_html(), delay=0.5)
     calm, _ = await _conversation(tmp_path / "calm", bot_nlp_pool, url, None)
     strict, api = await _conversation(tmp_path / "strict", bot_nlp_pool, url, Faults(too_long_over=LIMIT))
