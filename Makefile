@@ -23,12 +23,16 @@ run: $(STAMP)
 console: $(STAMP)
 	$(PY) -m bot --console
 
+# The suite in TEST_WORKERS processes (pytest-xdist), one test file per process: most of its time is spent
+# waiting (kills, restarts, timeouts), so four processes halve it even on two cores. TEST_WORKERS=0 runs it
+# in one process.
+TEST_WORKERS ?= 4
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The same suite with PostgreSQL and Redis started on loopback first (what .ci/run does).
 test-backends: $(STAMP)
-	eval "$$(bash .ci/services)" && $(PY) -m pytest -q
+	eval "$$(bash .ci/services)" && $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The fuzz suite with a larger budget (FUZZ_UPDATES updates through the real Application; make test runs 2,000).
 FUZZ_UPDATES ?= 20000

@@ -18,7 +18,6 @@ import pytest
 POSTGRES_URL = os.environ.get("CONFLICTBRIEF_TEST_POSTGRES_URL", "").strip()
 REDIS_URL = os.environ.get("CONFLICTBRIEF_TEST_REDIS_URL", "").strip()
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-SKIPPED: dict[str, str] = {}  # service -> reason, for the summary line at the end of the run
 
 
 def require(service: str) -> str:
@@ -30,7 +29,6 @@ def require(service: str) -> str:
     reason = f'{service} is not running: {variable} is unset (start it with: eval "$(bash .ci/services)")'
     if IN_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
-    SKIPPED[service] = reason
     pytest.skip(reason)
 
 

@@ -54,9 +54,16 @@ async def postgres_backend(tmp_path):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from tests.backends import SKIPPED
-
-    for service, reason in sorted(SKIPPED.items()):
+    # Read from the skip reports, not from tests.backends.SKIPPED: under pytest-xdist the tests run in
+    # worker processes and only their reports reach this one.
+    reasons: dict[str, str] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        message = str(longrepr[2] if isinstance(longrepr, tuple) else longrepr).removeprefix("Skipped: ")
+        for service in ("postgresql", "redis"):
+            if message.startswith(f"{service} is not running"):
+                reasons[service] = message
+    for service, reason in sorted(reasons.items()):
         terminalreporter.write_line(
             f"NOTE: the {service} suites were SKIPPED: {reason}", yellow=True, bold=True
         )
