@@ -22,6 +22,9 @@ _TERMINAL_END = re.compile(r"[.!?…]['\"”’)\]»]*$")
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z])")
 
 # A dateline on a line of its own: "KIEV", "KYIV, Ukraine", "WASHINGTON (Reuters) -".
+# Reference marks of copied encyclopedia pages, glued to the word or stop before them ("died.[3][4]",
+# "[citation needed]"); left in, the parser runs two sentences together. A bracket after a space stays.
+_REFERENCE_MARKS = re.compile(r"(?<=[^\s\[])(?:\[(?:\d{1,3}|[a-z]|note \d{1,3}|citation needed)\])+")
 _DATELINE_LINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'\-]{1,40}[A-Z](?:,\s*[A-Z][A-Za-z .]{1,30})?)"
     r"(?:\s*\((?:AP|AFP|Reuters|UPI|dpa|Xinhua|CNN|TASS|Interfax|Ukrinform|AA)\))?\s*[-–—:]?$"
@@ -128,7 +131,7 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanText:
                 dateline = prefix_match.group("place").strip()
                 paragraph = paragraph[prefix_match.end() :]
         seen.add(key)
-        body.append(_GLUED_SENTENCE.sub(" ", paragraph))
+        body.append(_GLUED_SENTENCE.sub(" ", _REFERENCE_MARKS.sub("", paragraph)))
 
     text = "\n\n".join(body)
     notices: list[str] = []

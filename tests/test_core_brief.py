@@ -329,3 +329,28 @@ def test_control_and_bidi_override_characters_are_removed() -> None:
 def test_utf16_text_files_are_read() -> None:
     text = "Two drones were shot down over Kyiv overnight, the city administration said."
     assert decode_input(text.encode("utf-16")) == text
+
+
+def test_encyclopedia_reference_marks_are_dropped_so_sentences_split() -> None:
+    # Copied reference pages glue "[4]" marks to words and full stops; left in, spaCy does not end the
+    # sentence at "retreated.[2][3]" and the next sentence's speaker is read as part of the count.
+    cleaned = clean_text(
+        "About 40 defenders died in the assault on the fort.[2][3] A nurse from the garrison, Ilse Varga, "
+        "said 12 more were wounded[4] and the rest retreated.[citation needed] Lists [1] and [2] stay."
+    )
+    assert cleaned.text == (
+        "About 40 defenders died in the assault on the fort. A nurse from the garrison, Ilse Varga, "
+        "said 12 more were wounded and the rest retreated. Lists [1] and [2] stay."
+    )
+
+
+def test_a_claimant_after_reference_marks_is_not_glued_to_the_previous_sentence(nlp) -> None:
+    brief = brief_from_text(
+        "The assault on the river fort lasted three days.\n\n"
+        "About 40 defenders died in the assault on the fort.[2][3] A nurse from the garrison, Ilse Varga, "
+        "said 12 more were wounded.[4]\n\nThe fort was abandoned in the spring.",
+        nlp=nlp,
+    )
+    twelve = next(f for f in brief.figures if f.value == "12")
+    assert twelve.claimed_by in ("Ilse Varga", "A nurse from the garrison, Ilse Varga")
+    assert all("[" not in s.text for s in brief.summary)
