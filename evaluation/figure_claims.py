@@ -17,7 +17,8 @@ Per figure, ours is
 
 Rates: claimant right = right / (gold with a non-pronoun source); WRONG claimant shown = wrong / (ours shown
 with a claimant and judged). The split is chosen as in `evaluation.polnear`: dev and train for rule work,
-test to report. `python -m evaluation.figure_claims --split dev [--list N]`.
+test to report. `python -m evaluation.figure_claims --split dev [--list N] [--by-rule]` (`--by-rule`: the
+outcomes of each rule of `summarize/figures/claimant.py` that names a claimant, to find the one to mend).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +74,8 @@ class ClaimTally:
     unjudged_shown: int = 0
     examples: list[str] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)  # one line a figure, to diff two rule versions
+    # with --by-rule: outcomes per claimant rule of summarize/figures/claimant.py (right, wrong, missing, ...)
+    by_rule: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def rates(self) -> tuple[str, str, str]:
         shown = self.right + self.wrong
@@ -113,7 +117,10 @@ def names_source(ours: str, gold: str) -> bool:
     return any(_content(part) and _content(part) <= theirs for part in parts)
 
 
-def score(split: str, shared: Path, limit: int | None = None) -> ClaimTally:
+def score(
+    split: str, shared: Path, limit: int | None = None, rules: dict[tuple[int, int], str] | None = None
+) -> ClaimTally:
+    """`rules`: a dict set as `summarize.figures.claimant.RULE_LOG` while extracting; tallies `by_rule`."""
     from summarize.attribution_model import attributions_with_tagger
     from summarize.figures import extract_figures
 
@@ -152,6 +159,13 @@ def score(split: str, shared: Path, limit: int | None = None) -> ClaimTally:
             tally.verdicts.append(
                 f"{item['id']} {span.start} {figure.value!r} [{verdict}] gold {source!r} ours {ours!r}"
             )
+            if rules is not None:
+                outcome = {"source": "missing"}.get(verdict, verdict) if ours is None else verdict
+                if verdict == "source" and ours is not None:
+                    outcome = "wrong"
+                if verdict == "nobody":
+                    outcome = "nobody, shown" if ours is not None else "nobody, none"
+                tally.by_rule[rules.get((id(parsed.doc), span.start), "?")][outcome] += 1
             if note is not None:
                 sentence = parsed.sentences[figure.sentence].text.replace("\n", " ")
                 tally.examples.append(f"{item['id']}: {note}\n    {sentence[:300]}")
@@ -183,10 +197,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument("--dump", type=Path, default=None, help="write every figure's verdict to this file")
     parser.add_argument("--list", type=int, default=0, help="print the first N wrong claimants (not on test)")
+    parser.add_argument(
+        "--by-rule", action="store_true", help="outcomes per claimant rule (summarize/figures/claimant.py)"
+    )
     args = parser.parse_args(argv)
     if args.list and args.split == "test":
         parser.error("the test split is scored, not read: list errors on dev or train")
-    t = score(args.split, args.shared, args.limit)
+    rules: dict[tuple[int, int], str] | None = None
+    if args.by_rule:
+        from summarize.figures.claimant import RULE_LOG
+
+        rules = {}
+        RULE_LOG.set(rules)
+    t = score(args.split, args.shared, args.limit, rules)
     right, wrong, nobody = t.rates()
     print(
         f"{args.split}: {t.articles} articles, {t.figures} figures; claimant right {right}; "
@@ -197,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.split == "test":
             parser.error("the test split is scored, not read")
         args.dump.write_text("\n".join(t.verdicts) + "\n", encoding="utf-8")
+    for rule, outcomes in sorted(t.by_rule.items(), key=lambda kv: -kv[1].total()):
+        shown = outcomes["right"] + outcomes["wrong"] + outcomes["nobody, shown"]
+        precision = f"{outcomes['right'] / shown:.2f}" if shown else "n/a"
+        print(f"  rule {rule!r}: shown {shown}, right {precision} of shown; {dict(outcomes)}")
     for line in t.examples[: args.list]:
         print(line)
     return 0

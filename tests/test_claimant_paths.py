@@ -119,3 +119,26 @@ def test_a_relative_which_speaks_only_for_who_can_speak(nlp):
 def test_the_country_with_no_state_named_before_is_no_claimant(nlp):
     text = "The country said 17 border posts were shelled overnight."
     assert _claimant(nlp, text, "17") is None
+
+
+def test_the_rule_log_names_the_rule_behind_each_claimant(nlp):
+    # `python -m evaluation.figure_claims --by-rule` tallies outcomes by these names; each figure gets one.
+    from summarize.figures.claimant import RULE_LOG
+
+    text = (
+        "The governor said 14 villages were shelled overnight. According to the Red Cross, 300 families "
+        "have fled. The river rose by two metres."
+    )
+    parsed = parse(text, nlp=nlp)
+    rules: dict[tuple[int, int], str] = {}
+    token = RULE_LOG.set(rules)
+    try:
+        extract_figures(parsed, find_attributions(parsed))
+    finally:
+        RULE_LOG.reset(token)
+    by_offset = {offset: rule for (doc_id, offset), rule in rules.items() if doc_id == id(parsed.doc)}
+    assert by_offset[text.index("14")] in ("cue as written", "statement holding it")
+    assert by_offset[text.index("300")] == "according to or claim noun"
+    recorded = dict(rules)
+    assert extract_figures(parsed, find_attributions(parsed))
+    assert rules == recorded  # with the log reset, nothing more is recorded

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,14 @@ from spacy.tokens import Span, Token
 
 from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import AMOUNT_VERBS, CLAIM_NOUNS, CONFIRM_VERBS, HEARSAY_NOUNS, LISTENER_VERBS
+from summarize.figures.words import (
+    AMOUNT_VERBS,
+    CLAIM_NOUNS,
+    CONFIRM_VERBS,
+    HEARSAY_NOUNS,
+    LISTENER_VERBS,
+    RESPONSIBILITY_NOUNS,
+)
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
 from summarize.mentions import (
     COUNTRY_NOUNS,
@@ -32,6 +40,11 @@ from summarize.quotes import QuoteSpan, find_quote_spans
 
 if TYPE_CHECKING:
     from summarize.speakers import Attribution
+
+
+# Set to a dict by `evaluation/claim_rules.py` to learn which rule of `_claimant_as_written` gave each figure's
+# claimant, keyed by (id of the doc, character offset of the figure); None (the default) records nothing.
+RULE_LOG: ContextVar[dict[tuple[int, int], str] | None] = ContextVar("claimant_rule_log", default=None)
 
 
 @dataclass(frozen=True)
@@ -57,9 +70,12 @@ def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimS
     by_sentence: dict[int, list[Attribution]] = defaultdict(list)
     candidates = []
     for attribution in attributions:
-        by_cue.setdefault(attribution.cue, attribution)
+        # "claimed the attack that killed 19": the group owns the attack, not its count (still an antecedent)
+        deed = _claims_a_deed(doc[attribution.cue])
+        if not deed:
+            by_cue.setdefault(attribution.cue, attribution)
         content = doc.char_span(attribution.content_start, attribution.content_end, alignment_mode="expand")
-        if content is not None:
+        if content is not None and not deed:
             first, last = parsed.sentence_index(content.start), parsed.sentence_index(content.end - 1)
             for index in range(first, last + 1):
                 by_sentence[index].append(attribution)
@@ -78,6 +94,13 @@ def claim_sources(parsed: Parsed, attributions: Sequence[Attribution]) -> ClaimS
         tuple(candidates),
         document_speaker(parsed),
         find_quote_spans(parsed.text),
+    )
+
+
+def _claims_a_deed(cue: Token) -> bool:
+    """'X claimed (responsibility for) the attack': a claim of responsibility, whose object is a deed."""
+    return cue.lemma_.lower() == "claim" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in RESPONSIBILITY_NOUNS for c in cue.children
     )
 
 
@@ -195,6 +218,8 @@ def _states_content(verb: Token, child: Token) -> bool:
     if child.dep_ in CONTENT_DEPS:
         return True
     if child.dep_ == "dobj":
+        if _claims_a_deed(verb):
+            return False  # "claimed the attack that killed 19": a deed claimed, its toll is not their claim
         return lemma not in LISTENER_VERBS
     if child.dep_ == "prep":  # "put the toll at 30", "charged them with killing 30"
         return lemma in AMOUNT_VERBS or (lemma in CHARGE_VERBS and child.lower_ in ("with", "of"))
@@ -282,7 +307,10 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
 def claimant_of(
     parsed: Parsed, sentence: Span, index: int, m: NumberMention, sources: ClaimSources
 ) -> str | None:
-    claimant = _claimant_as_written(parsed, sentence, index, m, sources)
+    claimant, rule = _claimant_as_written(parsed, sentence, index, m, sources)
+    log = RULE_LOG.get()
+    if log is not None:  # `python -m evaluation.claim_rules`: which rule gave each figure's claimant
+        log[(id(parsed.doc), parsed.doc[m.start].idx)] = rule
     claimant = _tidy(claimant) if claimant else None
     if not claimant:
         return None  # shown as "no claimant named": unsure is better than wrong
@@ -319,15 +347,23 @@ def _tidy(claimant: str) -> str | None:
     return claimant or None
 
 
+_NONE: tuple[None, str] = (None, "no speaker there")
+
+
 def _claimant_as_written(
     parsed: Parsed, sentence: Span, index: int, m: NumberMention, sources: ClaimSources
-) -> str | None:
+) -> tuple[str | None, str]:
+    """The claimant as the article writes it, and which rule gave it (for `claim_paths` and the gate)."""
     doc = parsed.doc
     text, subject, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     inside = _innermost(sources, index, start_char, end_char)
     if text is _IN_SPEAKER:  # "the mother of five replied": the writer's words unless inside a quotation
-        return inside.speaker if inside is not None and inside.kind == "direct" else None
+        return (
+            (inside.speaker, "quote around the speaker's description")
+            if inside is not None and inside.kind == "direct"
+            else _NONE
+        )
     if text is not None and _tidy(text) is None:  # "9 percent of voters said": look further, as if none
         text, subject, verb = None, None, None
     if verb is not None:
@@ -335,27 +371,42 @@ def _claimant_as_written(
         if quote is not None and quote.start <= start_char and end_char <= quote.end:
             # '"People say he will get 90 percent," said X': a cue inside a quotation is part of what the
             # quotation's speaker says, so the figure is that speaker's, or nobody's when none is known
-            return inside.speaker if inside is not None and inside.kind == "direct" else None
+            return (
+                (inside.speaker, "quotation around a cue")
+                if inside is not None and inside.kind == "direct"
+                else _NONE
+            )
     if verb is not None and verb.i in sources.by_cue:
         attribution = sources.by_cue[verb.i]  # the attribution model resolved this very cue
         if attribution.speaker == attribution.mention and text:
-            return text  # not a pronoun or "the minister": the phrase whole, with its apposition ("UNRWA")
+            return (
+                text,
+                "cue as written",
+            )  # not a pronoun or "the minister": the phrase whole, with its apposition ("UNRWA")
         speaker = attribution.speaker
         listener = text.rfind(", to ") if text else -1
-        return speaker + text[listener:] if listener > 0 and ", to " not in speaker else speaker
+        return (
+            speaker + text[listener:] if listener > 0 and ", to " not in speaker else speaker
+        ), "cue resolved"
     if subject is not None:
         if subject.lower_ in FIRST_PERSON:
             # "We counted 35 dead," said X: a quote's "we" is its speaker; a press release's "we" is its author;
             # the writer's own "I" is nobody's claim
-            return inside.speaker if inside is not None else sources.document
+            if inside is not None:
+                return inside.speaker, "first person in a statement"
+            return sources.document, "first person of the document"
         if not can_speak(subject):
-            return None
+            return _NONE
         if is_pronoun(subject):
             resolved = resolve_pronoun(
                 doc, parsed.sentences, parsed.sentence_index, subject, sources.candidates
             )
-            return resolved or (inside.speaker if inside is not None else None)
-        return text
+            if resolved:
+                return resolved, "pronoun resolved"
+            return (inside.speaker, "statement around a pronoun") if inside is not None else _NONE
+        return text, "speech verb's subject"
     if text is not None:
-        return text
-    return inside.speaker if inside is not None else sources.document
+        return text, "according to or claim noun"
+    if inside is not None:
+        return inside.speaker, "statement holding it"
+    return sources.document, "document speaker" if sources.document else "nothing found"

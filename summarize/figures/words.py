@@ -105,3 +105,7 @@ CONFIRM_VERBS = word_set("figures", "confirm_verbs")
 
 # "put the toll at 30": these reporting verbs carry their amount in a prepositional phrase.
 AMOUNT_VERBS = word_set("figures", "amount_verbs")
+
+
+# "claimed the attack / responsibility for ...": a deed claimed, not a statement made.
+RESPONSIBILITY_NOUNS = word_set("figures", "responsibility_nouns")
