@@ -23,7 +23,7 @@ from summarize.figures.words import (
     LISTENER_VERBS,
     RESPONSIBILITY_NOUNS,
 )
-from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
+from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS, is_speech_sense
 from summarize.mentions import (
     COUNTRY_NOUNS,
     SURVEY_SHARE,
@@ -220,6 +220,10 @@ def _states_content(verb: Token, child: Token) -> bool:
     if child.dep_ == "dobj":
         if _claims_a_deed(verb):
             return False  # "claimed the attack that killed 19": a deed claimed, its toll is not their claim
+        if lemma in CHARGE_VERBS:
+            # "charged two developers with fraud": the accused are part of the accusation; without "with" /
+            # "of" the verb is a price ("charged a $300 fee"), no claim
+            return any(c.dep_ == "prep" and c.lower_ in ("with", "of") for c in verb.children)
         return lemma not in LISTENER_VERBS
     if child.dep_ == "prep":  # "put the toll at 30", "charged them with killing 30"
         return lemma in AMOUNT_VERBS or (lemma in CHARGE_VERBS and child.lower_ in ("with", "of"))
@@ -266,7 +270,7 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
     child = anchor
     in_speaker = False
     while True:
-        if node.pos_ in ("VERB", "AUX") and node.i != anchor.i:
+        if node.pos_ in ("VERB", "AUX") and node.i != anchor.i and is_speech_sense(node):
             lemma = node.lemma_.lower()
             if lemma in REPORTING_VERBS and child.dep_ in ("nsubj", "csubj"):
                 # "eight out of 10 said", "the mother of three replied": the figure is in who speaks, the
