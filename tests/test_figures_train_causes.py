@@ -47,3 +47,24 @@ def test_the_object_of_charge_is_a_price_or_the_accused_never_what_was_said(nlp)
     accused = "Prosecutors charged two commanders with ordering the shelling of 14 villages."
     assert _claimant(nlp, accused, "14") == "Prosecutors"
     assert _claimant(nlp, accused, "two") == "Prosecutors"  # the accused are part of the accusation
+
+
+def test_a_figure_in_a_relative_clause_set_off_by_commas_is_the_writers_background(nlp):
+    # "X praised the lifting of the siege, which left 300 dead": the writer reminds the reader of the toll
+    text = "The envoy praised the lifting of the siege of Marivka, which left 300 civilians dead."
+    assert _claimant(nlp, text, "300") is None
+    # inside the clause a speaker reports, the background is part of what they say
+    reported = (
+        "The ministry said that shells hit a shelter in the Tavria camp, where 15 members of one family were "
+        "killed."
+    )
+    assert _claimant(nlp, reported, "15") == "The ministry"
+    # "according to X" still covers the whole sentence, background included
+    cited = "His brother, who was held for 40 days, was released on Friday, according to the Red Cross."
+    assert _claimant(nlp, cited, "40 days") == "the Red Cross"
+    # a reporting verb inside the clause still names its own speaker
+    own = "The ministry, which said 12 soldiers were wounded, gave no further details."
+    assert _claimant(nlp, own, "12") == "The ministry"
+    # inside a quotation the quote's speaker says it all
+    quoted = '"Our brigade, which lost 25 men, will hold the line," Colonel Iryna Savchuk said.'
+    assert _claimant(nlp, quoted, "25") in ("Iryna Savchuk", "Colonel Iryna Savchuk")

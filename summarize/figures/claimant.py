@@ -237,6 +237,27 @@ def _states_content(verb: Token, child: Token) -> bool:
 
 # What `_tree_claimant` gives for a figure in the description of a speaker ("the father of four said").
 _IN_SPEAKER = "\x00in speaker"
+# What it gives for a figure in a relative clause set off by a comma (", whose parent company moved 1,400
+# jobs"): the writer's background to a noun, not part of what the speaker says.
+_BACKGROUND = "\x00background"
+
+
+def _set_off(relative_clause: Token) -> bool:
+    before = relative_clause.left_edge.i - 1
+    return before >= 0 and relative_clause.doc[before].text in (",", "—", "–", "(")
+
+
+def _in_reported_clause(node: Token, sentence: Span) -> bool:
+    """Whether `node` lies in the clause a reporting verb above it governs ("said that ... the camp, where 15
+    were killed"): that clause is what the speaker says, background included. A noun object ("praised the
+    plan, which ...") or no reporting verb at all leaves a set-off relative clause to the writer."""
+    child, up = node, node.head
+    while up.i != child.i and sentence.start <= up.i < sentence.end:
+        speaks = any(c.dep_ in ("nsubj", "agent") for c in up.children)  # not "famine was confirmed in ..."
+        if up.pos_ == "VERB" and up.lemma_.lower() in REPORTING_VERBS and is_speech_sense(up) and speaks:
+            return child.dep_ in ("ccomp", "parataxis", "xcomp", "conj")
+        child, up = up, up.head
+    return False
 
 
 def _outermost(
@@ -269,6 +290,7 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
     node = anchor
     child = anchor
     in_speaker = False
+    background: Token | None = None  # a relative clause set off by a comma that holds the figure
     while True:
         if node.pos_ in ("VERB", "AUX") and node.i != anchor.i and is_speech_sense(node):
             lemma = node.lemma_.lower()
@@ -296,15 +318,20 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
             break
         if in_speaker and node.dep_ == "conj":
             break  # "..., and the mother of three replied": a clause of the writer's, coordinated
+        if node.dep_ == "relcl" and _set_off(node) and not _in_reported_clause(node, sentence):
+            background = node
+            break
         child, node = node, node.head
     if in_speaker:
         return _IN_SPEAKER, None, None
-    for token in sentence:  # "according to X" anywhere in the sentence
+    for token in sentence:  # "according to X" anywhere in the sentence (it covers a background clause too)
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
             # "according to the data": data says nothing, the reading of it is the writer's
             if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj), None, None
+    if background is not None:
+        return _BACKGROUND, None, None
     return None, None, None
 
 
@@ -362,6 +389,12 @@ def _claimant_as_written(
     text, subject, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     inside = _innermost(sources, index, start_char, end_char)
+    if text is _BACKGROUND:  # ", which left four dead": the writer's background unless inside a quotation
+        return (
+            (inside.speaker, "quotation around a background clause")
+            if inside is not None and inside.kind == "direct"
+            else (None, "background clause")
+        )
     if text is _IN_SPEAKER:  # "the mother of five replied": the writer's words unless inside a quotation
         return (
             (inside.speaker, "quote around the speaker's description")
