@@ -258,6 +258,36 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
 
 
+def _nominal_subject_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candidate]:
+    """Common-noun subjects that can speak ("the union of farmers", "the opposition", "the regional
+    governor"): the nearest compatible antecedent of a later pronoun even without a name. Without them a
+    name two sentences back won over the sentence in between ("But the opposition rejects that. It says
+    ..." went to a city named before it). Only subjects of the sentence's main clause, and only nouns that
+    name a person, group or institution."""
+    root = sentence.root
+    for token in sentence:
+        if token.i >= before or token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "NOUN":
+            continue
+        if token.ent_type_ or not (
+            token.head == root or token.head.head == root and token.head.dep_ == "conj"
+        ):
+            continue
+        lemma = token.lemma_.lower()
+        if not can_speak(token) or SURVEY_SHARE.match(mention_of(token).span(doc).text):
+            continue
+        if any(c.dep_ == "appos" for c in token.children):
+            continue  # "The governor of the region, Oleh Syniehubov, ...": the name is the candidate
+        if lemma in PERSON_NOUNS and token.tag_ == "NN":
+            kind = "person"
+        elif lemma in ORG_NOUNS or lemma in GENERIC_ORG_NOUNS:
+            kind = "org" if token.tag_ == "NN" else "group"
+        elif token.tag_ == "NNS" and lemma in PERSON_NOUNS:
+            kind = "group"
+        else:
+            continue  # "the road", "the offensive": nothing that says things
+        yield Candidate(token.i, mention_of(token).span(doc).text, kind, is_subject=True)
+
+
 def gender_of(doc: Doc, name: str) -> str | None:
     """ "male", "female" or None (unknown) for a name or description as written: an honorific or role noun
     in it ("Mrs. Ortiz", "the spokeswoman", "widow Ana Ruiz"), its given name ("Maria Ortiz"; a one-word
@@ -354,6 +384,7 @@ def resolve_pronoun(
             for c in _entity_candidates(doc, sentence, limit)
             if _fits(word, c) and (word in PERSON_PRONOUNS or c.is_subject)
         ]
+        pool += [c for c in _nominal_subject_candidates(doc, sentence, limit) if _fits(word, c)]
         if word in _PRONOUN_GENDER:
             # "she" never means "Jason Miller": a name of the other gender is no referent
             pool = [c for c in pool if gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word])]
