@@ -42,3 +42,28 @@ def test_a_name_still_wins_when_no_nearer_subject_can_speak(nlp) -> None:
     text = "The Red Cross visited the camp on Monday. The road was closed. It said 200 families had no water."
     statements, _ = _run(nlp, text)
     assert statements[-1].speaker == "The Red Cross"
+
+
+def test_according_to_inside_one_conjunct_claims_only_that_conjunct(nlp) -> None:
+    """ "X did A, and according to Y, did B": Y vouches for B only; A is the writer's."""
+    text = "The militia seized 12 villages in the east, and according to the provincial governor, burned at least 30 homes near the river."
+    _, figures = _run(nlp, text)
+    claimants = {f.value: f.claimed_by for f in figures}
+    assert claimants == {"12": None, "at least 30": "the provincial governor"}
+
+
+def test_according_to_closing_the_sentence_claims_every_conjunct(nlp) -> None:
+    text = "The militia seized 12 villages in the east, and burned at least 30 homes near the river, according to the provincial governor."
+    statements, figures = _run(nlp, text)
+    assert {f.claimed_by for f in figures} == {"the provincial governor"}
+    assert [s.quote.split()[:3] for s in statements] == [["The", "militia", "seized"]]
+
+
+def test_according_to_closing_a_coordination_reports_the_whole_of_it(nlp) -> None:
+    text = (
+        "The minister thanked the mayor for nearly a year of steady work, and noted the growing role the army "
+        "can play in the recovery, according to the statement."
+    )
+    statements, _ = _run(nlp, text)
+    assert [s.speaker for s in statements] == ["the statement"]
+    assert statements[0].quote.startswith("The minister thanked the mayor")

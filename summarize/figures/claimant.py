@@ -37,6 +37,7 @@ from summarize.mentions import (
 )
 from summarize.parse import Parsed
 from summarize.quotes import QuoteSpan, find_quote_spans
+from summarize.speakers.contents import closes_sentence, opens_sentence
 
 if TYPE_CHECKING:
     from summarize.speakers import Attribution
@@ -297,11 +298,24 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
         return _IN_SPEAKER, None, None
     for token in sentence:  # "according to X" anywhere in the sentence
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
+            if not _according_covers(token, anchor):
+                continue  # "seized 12 villages, and according to X, burned 30 homes": X vouches for the 30 only
             obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
             # "according to the data": data says nothing, the reading of it is the writer's
             if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj), None, None
     return None, None, None
+
+
+def _according_covers(according: Token, anchor: Token) -> bool:
+    """Whether "according to X" vouches for the figure at `anchor`: a phrase that opens or closes the sentence
+    qualifies all of it; one inside the sentence only the clause it hangs on."""
+    if opens_sentence(according) or closes_sentence(according):
+        return True
+    clause = according.head
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    return clause.left_edge.i <= anchor.i <= clause.right_edge.i
 
 
 def claimant_of(
