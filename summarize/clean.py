@@ -101,7 +101,13 @@ def _paragraphs(text: str) -> list[str]:
 
 def _looks_like_title(line: str) -> bool:
     words = line.split()
-    return 2 <= len(words) <= 30 and len(line) <= 250 and not _TERMINAL_END.search(line)
+    # a line ending in a colon leads into what follows ("X released the following statement:"), no headline
+    return (
+        2 <= len(words) <= 30
+        and len(line) <= 250
+        and not _TERMINAL_END.search(line)
+        and not line.rstrip().endswith(":")
+    )
 
 
 def clean_text(raw: str, *, title: str | None = None) -> CleanText:

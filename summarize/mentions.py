@@ -176,6 +176,12 @@ def named_mention(token: Token) -> Mention:
                 break
         else:
             return mention_of(token)
+    elif token.pos_ == "PROPN" and token.ent_type_ != "PERSON" and is_title(token):
+        # "The Task Force Commander, Lt. Gen. X, said": a capitalised role is tagged a proper noun, but
+        # the person named in its apposition is who speaks
+        person = next((c for c in token.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+        if person is not None:
+            token = person
     mention = mention_of(token)
     name = title_name(token)
     # "Lt. Col. Yosef Ben-David" headed by the title: the name's own head is who the mention is (a person)

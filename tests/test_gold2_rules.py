@@ -67,3 +67,53 @@ def test_according_to_closing_a_coordination_reports_the_whole_of_it(nlp) -> Non
     statements, _ = _run(nlp, text)
     assert [s.speaker for s in statements] == ["the statement"]
     assert statements[0].quote.startswith("The minister thanked the mayor")
+
+
+def test_the_following_statement_frames_the_quote_paragraphs_after_it(nlp) -> None:
+    """ "X released the following statement:" + quote paragraphs (press-release style): X's direct words,
+    and the figures in them X's."""
+    text = (
+        "Col. Anna Berg, the task force commander, issued the following statement on Tuesday:\n\n"
+        '"We grieve for two engineers killed near the depot. Their work saved many lives."\n\n'
+        '"We will finish the job they started, and we thank our partners for their support."'
+    )
+    statements, figures = _run(nlp, text)
+    assert [(s.speaker, s.kind) for s in statements] == [("Col. Anna Berg", "direct")] * 2
+    assert [f.claimed_by for f in figures] == ["Col. Anna Berg"]
+
+
+def test_a_statement_object_without_a_colon_and_quote_frames_nothing(nlp) -> None:
+    text = 'The ministry released a statement on Tuesday. "The road is open," a driver said.'
+    statements, _ = _run(nlp, text)
+    assert [s.speaker for s in statements] == ["a driver"]
+
+
+def test_a_lead_in_line_ending_in_a_colon_is_no_title(nlp) -> None:
+    """A first line that ends in a colon introduces what follows ("X released the following statement:"):
+    lifted out as the title, the quotes after it lost their speaker."""
+    from summarize.clean import clean_text
+
+    raw = (
+        "Gen. Lena Moss, the brigade commander, released the following statement today:\n\n"
+        '"We mourn two medics killed near the river crossing."'
+    )
+    cleaned = clean_text(raw)
+    assert cleaned.title is None and cleaned.text.startswith("Gen. Lena Moss")
+    statements, figures = _run(nlp, cleaned.text)
+    assert [s.speaker for s in statements] == ["Gen. Lena Moss"]
+    assert [f.claimed_by for f in figures] == ["Gen. Lena Moss"]
+    assert (
+        clean_text("Fighting in the north\n\nThe army said 12 soldiers died.").title
+        == "Fighting in the north"
+    )
+
+
+def test_a_capitalised_role_takes_the_name_in_its_apposition(nlp) -> None:
+    """ "The Northern Task Force Commander, Brig. Gen. Ivo Marsh, said": the role word is capitalised (a
+    proper noun to the tagger), but the speaker is still the person named beside it."""
+    text = (
+        "The Northern Task Force Commander, Brig. Gen. Ivo Marsh, said the convoy had reached the valley. "
+        "The Defence Ministry said 30 trucks had crossed."
+    )
+    statements, _ = _run(nlp, text)
+    assert [s.speaker for s in statements] == ["Brig. Gen. Ivo Marsh", "The Defence Ministry"]

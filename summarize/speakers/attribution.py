@@ -31,7 +31,14 @@ from summarize.speakers.contents import (
     quote_chars,
     trim_content,
 )
-from summarize.speakers.cues import according_source, cue_clause, framing_verb, is_infinitive, is_speech_cue
+from summarize.speakers.cues import (
+    according_source,
+    cue_clause,
+    framing_verb,
+    is_infinitive,
+    is_speech_cue,
+    issues_statement,
+)
 from summarize.speakers.document import document_speaker
 from summarize.speakers.quote_tokens import TERMINAL_MARKS, QuoteTokens, has_verb, skip_blank, word_count
 from summarize.speakers.resolve import Resolver
@@ -157,7 +164,7 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         if quotes.inside(token):
             continue
         speech_verb = is_speech_cue(token)
-        if not speech_verb and not framing_verb(token, quotes):
+        if not speech_verb and not framing_verb(token, quotes) and not issues_statement(token, quotes):
             continue
         if is_infinitive(token) and token.head.lemma_.lower() not in GO_ON:
             continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
