@@ -117,3 +117,21 @@ def test_a_capitalised_role_takes_the_name_in_its_apposition(nlp) -> None:
     )
     statements, _ = _run(nlp, text)
     assert [s.speaker for s in statements] == ["Brig. Gen. Ivo Marsh", "The Defence Ministry"]
+
+
+def test_semicolons_between_predicates_of_one_subject_do_not_cut_the_statement(nlp) -> None:
+    """ "The patrols cleared A, B and C; repaired 13 roads; and destroyed D, the officer added": semicolons
+    that separate verbs sharing one subject are a list, not two sentences; the officer said all of it."""
+    text = (
+        "The patrols cleared four minefields, a bridge and a depot; repaired 13 roads; and destroyed three "
+        "rocket launchers, the officer added."
+    )
+    statements, figures = _run(nlp, text)
+    assert [s.quote.split()[:2] for s in statements] == [["The", "patrols"]]
+    assert {f.claimed_by for f in figures} == {"the officer"}
+
+
+def test_a_semicolon_before_another_subject_still_parts_two_claims(nlp) -> None:
+    text = "The army counted 30 dead; the rebels put the toll at 50, a local official said."
+    statements, _ = _run(nlp, text)
+    assert all(not s.quote.startswith("The army") for s in statements)
