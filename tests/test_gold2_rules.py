@@ -135,3 +135,32 @@ def test_a_semicolon_before_another_subject_still_parts_two_claims(nlp) -> None:
     text = "The army counted 30 dead; the rebels put the toll at 50, a local official said."
     statements, _ = _run(nlp, text)
     assert all(not s.quote.startswith("The army") for s in statements)
+
+
+def test_a_figure_in_the_writers_which_or_where_clause_has_no_claimant(nlp) -> None:
+    """ "X said the shelling hit the market, where 300 people were shopping": the ", where ..." clause is the
+    writer's background (speakers leave it out of X's words), so X does not claim the 300; inside X's own
+    quote it stays X's."""
+    _, figures = _run(nlp, "The governor said the shelling hit the market, where 300 people were shopping.")
+    assert [f.claimed_by for f in figures] == [None]
+    _, figures = _run(
+        nlp, '"The shelling hit the market, where 300 people were shopping," the governor said.'
+    )
+    assert [f.claimed_by for f in figures] == ["the governor"]
+    _, figures = _run(nlp, "The governor said 30 people died in the shelling, which began at dawn.")
+    assert [f.claimed_by for f in figures] == ["The governor"]
+
+
+def test_according_to_on_the_speech_verb_is_the_source_nearest_the_reader(nlp) -> None:
+    """ "Police said 12 officers were hurt, according to the state news agency": the article has it from the
+    agency, which reports what the police said; the claimant is the source nearest the reader."""
+    _, figures = _run(nlp, "Police said 12 officers were hurt, according to the state news agency.")
+    assert [f.claimed_by for f in figures] == ["the state news agency"]
+    _, figures = _run(nlp, "Police said 12 officers were hurt in the clashes.")
+    assert [f.claimed_by for f in figures] == ["Police"]
+
+
+def test_a_which_clause_before_a_closing_cue_is_inside_what_was_said(nlp) -> None:
+    text = "The drones struck 12 targets, which included three radar sites, the spokesman said."
+    _, figures = _run(nlp, text)
+    assert [f.claimed_by for f in figures] == ["the spokesman", "the spokesman"]

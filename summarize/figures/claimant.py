@@ -234,6 +234,18 @@ def _states_content(verb: Token, child: Token) -> bool:
 
 # What `_tree_claimant` gives for a figure in the description of a speaker ("the father of four said").
 _IN_SPEAKER = "\x00in speaker"
+# ... and for a figure in the writer's ", where ..." / ", which ..." clause under a reporting verb.
+_BACKGROUND = "\x00background"
+_RELATIVE_TAILS = frozenset({"where", "which", "who", "whom"})
+
+
+def _background_clause(node: Token) -> bool:
+    """ "..., where 300 people were shopping": a non-restrictive relative clause, set off by a comma, is the
+    writer's background, as the speakers' content leaves it out (`contents.trim_content`)."""
+    if node.pos_ not in ("VERB", "AUX") or node.dep_ not in ("relcl", "advcl"):
+        return False
+    first = node.left_edge
+    return first.lower_ in _RELATIVE_TAILS and first.i > 0 and node.doc[first.i - 1].text == ","
 
 
 def _outermost(
@@ -266,6 +278,7 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
     node = anchor
     child = anchor
     in_speaker = False
+    background: int | None = None  # where a ", where ..." / ", which ..." clause crossed on the way starts
     while True:
         if node.pos_ in ("VERB", "AUX") and node.i != anchor.i:
             lemma = node.lemma_.lower()
@@ -277,11 +290,21 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 if lemma != "deny" and any(c.dep_ == "neg" for c in node.children):
                     return None, None, None  # "did not say whether 40 died": nobody claims the 40
                 source = _source_of(node)
+                if source is not None and background is not None and node.i < background:
+                    return _BACKGROUND, None, None
                 if source is not None:
-                    return _outermost(node, source, sentence)
+                    found = _outermost(node, source, sentence)
+                    # "Police said 12 were hurt, according to the agency": the source nearest the reader
+                    cited = _according_to(found[2]) if found[2] is not None else None
+                    return (cited, None, None) if cited is not None else found
             cited = _according_to(node)
             if cited is not None:
                 return cited, None, None
+        # crossed on the way up to a reporting verb before it: the speaker did not say what the writer adds
+        # after their words ("X said the shelling hit the market, where 300 ..."); a clause before a closing
+        # cue ("targets, which include three units, Davis said") is inside what was said
+        if background is None and _background_clause(node):
+            background = node.left_edge.i
         if node.pos_ == "NOUN" and node.lemma_.lower() in HEARSAY_NOUNS and child.lower_ == "of":
             # "claims of 40 dead were false, he said": the figure is the claim's, not the one who rejects it
             return _claim_owner(node), None, None
@@ -378,6 +401,10 @@ def _claimant_as_written(
             if inside is not None and inside.kind == "direct"
             else _NONE
         )
+    if text is _BACKGROUND:  # the writer's ", where ..." clause: the quote's speaker's only inside a quote
+        if inside is not None and inside.kind == "direct":
+            return inside.speaker, "quote around a background clause"
+        return (sources.document, "document speaker") if sources.document else (None, "background clause")
     if text is not None and _tidy(text) is None:  # "9 percent of voters said": look further, as if none
         text, subject, verb = None, None, None
     if verb is not None:
