@@ -176,3 +176,10 @@ def test_gold_splits_env_accepts_the_tuning_splits_and_rejects_unknown(monkeypat
     monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune,dev")
     with pytest.raises(ValueError):
         _wanted_splits()
+
+
+def test_a_claimant_with_the_title_before_the_gold_name_is_right() -> None:
+    from evaluation.figures import same_claimant
+
+    assert same_claimant("Deputy Minister for the North Sara Lind", "Sara Lind")
+    assert not same_claimant("Deputy Minister for the North Sara Lind", "Lind")  # one word: too weak alone
