@@ -164,3 +164,15 @@ def test_a_which_clause_before_a_closing_cue_is_inside_what_was_said(nlp) -> Non
     text = "The drones struck 12 targets, which included three radar sites, the spokesman said."
     _, figures = _run(nlp, text)
     assert [f.claimed_by for f in figures] == ["the spokesman", "the spokesman"]
+
+
+def test_a_glued_sentence_that_starts_with_a_one_letter_word_is_separated(nlp) -> None:
+    """Scraped copy loses line breaks: "the border.A former medic says ...". A sentence starting "A" or "I"
+    was left glued, so its speaker was lost."""
+    from summarize.clean import clean_text
+
+    cleaned = clean_text("Trucks crossed the border.A Red Cross medic says wages can reach $900 a month.")
+    assert "border. A Red Cross" in cleaned.text
+    _, figures = _run(nlp, cleaned.text)
+    assert [f.claimed_by for f in figures] == ["A Red Cross medic"]
+    assert clean_text("He moved to the U.S.A decade later.").text == "He moved to the U.S.A decade later."
