@@ -176,3 +176,9 @@ def test_a_glued_sentence_that_starts_with_a_one_letter_word_is_separated(nlp) -
     _, figures = _run(nlp, cleaned.text)
     assert [f.claimed_by for f in figures] == ["A Red Cross medic"]
     assert clean_text("He moved to the U.S.A decade later.").text == "He moved to the U.S.A decade later."
+
+
+def test_a_system_named_by_a_weapon_word_is_equipment(nlp) -> None:
+    """ "two mortar systems", "four howitzer systems": the compound is itself a weapon, so the system is."""
+    _, figures = _run(nlp, "The strikes destroyed two mortar systems and three tactical units near the dam.")
+    assert {f.value: f.category for f in figures}["two"] == "equipment"
