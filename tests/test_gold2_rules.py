@@ -182,3 +182,8 @@ def test_a_system_named_by_a_weapon_word_is_equipment(nlp) -> None:
     """ "two mortar systems", "four howitzer systems": the compound is itself a weapon, so the system is."""
     _, figures = _run(nlp, "The strikes destroyed two mortar systems and three tactical units near the dam.")
     assert {f.value: f.category for f in figures}["two"] == "equipment"
+
+
+def test_an_age_in_apposition_is_not_part_of_the_claimant(nlp) -> None:
+    _, figures = _run(nlp, "Mr Ortiz, 54, told the paper that he had lost 3 trucks.")
+    assert [f.claimed_by for f in figures] == ["Mr Ortiz"]

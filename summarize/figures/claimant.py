@@ -371,6 +371,7 @@ def _tidy(claimant: str) -> str | None:
     """A claimant as a reader can trust it, or None: no markup or quote marks in front ('">Sanders'), no
     half of a dateline ("LOS ANGELES, Sept. 28 (UPI"), no share of a survey ("9 percent of voters said")."""
     claimant = re.sub(r"^[^\w(]+", "", claimant).strip()
+    claimant = re.sub(r",\s*\d{1,3}\s*$", "", claimant)  # "Mr Ortiz, 54": the age is no part of who claims
     if (
         claimant.count("(") != claimant.count(")")
         or SURVEY_SHARE.match(claimant)
