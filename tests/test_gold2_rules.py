@@ -187,3 +187,25 @@ def test_a_system_named_by_a_weapon_word_is_equipment(nlp) -> None:
 def test_an_age_in_apposition_is_not_part_of_the_claimant(nlp) -> None:
     _, figures = _run(nlp, "Mr Ortiz, 54, told the paper that he had lost 3 trucks.")
     assert [f.claimed_by for f in figures] == ["Mr Ortiz"]
+
+
+def test_a_lone_quote_paragraph_before_another_speakers_quote_is_left_out(nlp) -> None:
+    """A quote paragraph with no cue of its own, between one speaker's words and a quote the next paragraph
+    gives to someone else, may be either's: unsure, so it is no statement rather than a wrong one."""
+    text = (
+        "Colonel Ivan Duda said the town was quiet.\n\n"
+        '"We have not seen any shelling since Monday."\n\n'
+        '"The roads are open again," said Maria Lenko, a nurse.'
+    )
+    statements, _ = _run(nlp, text)
+    assert [s.speaker for s in statements] == ["Colonel Ivan Duda", "Maria Lenko"]
+
+
+def test_a_lone_quote_paragraph_before_the_same_speakers_quote_continues_them(nlp) -> None:
+    text = (
+        '"We will hold the bridge," said Colonel Ivan Duda.\n\n'
+        '"We have not seen any shelling since Monday."\n\n'
+        '"The roads are open again," Duda added.'
+    )
+    statements, _ = _run(nlp, text)
+    assert len(statements) == 3 and {s.speaker for s in statements} <= {"Colonel Ivan Duda", "Duda"}

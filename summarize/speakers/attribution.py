@@ -205,6 +205,28 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     return tuple(sorted(unique.values(), key=lambda a: (a.content_start, a.content_end)))
 
 
+def _surname(name: str) -> str:
+    words = name.split("(", 1)[0].split()
+    return words[-1].strip(".,").lower() if words else ""
+
+
+def _next_quote_is_someone_elses(
+    parsed: Parsed, found: list[Attribution], span, previous: Attribution
+) -> bool:
+    """Whether the quote straight after this lone quote (the next sentence) is given to another speaker:
+    '"A." // "B," said Y.' after X's words may be X's or Y's, so the lone quote is left out."""
+    after = [a for a in found if a.content_start > span.close and a.kind == "direct"]
+    if not after:
+        return False
+    following = min(after, key=lambda a: a.content_start)
+    here = parsed.sentence_index(
+        parsed.doc.char_span(span.open, span.open + 1, alignment_mode="expand").start
+    )
+    if following.sentence - here > 1:
+        return False
+    return _surname(following.speaker) != _surname(previous.speaker)
+
+
 def _continue_quotes(
     parsed: Parsed, quotes: QuoteTokens, used: set[int], found: list[Attribution], add
 ) -> None:
@@ -241,6 +263,8 @@ def _continue_quotes(
             len(re.findall(r"\w+", gap)) > 20
             or parsed.sentence_index(opening) - parsed.sentence_index(anchor_token) > 1
         ):
+            continue
+        if _next_quote_is_someone_elses(parsed, found, span, previous):
             continue
         written = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
         if written is None:
