@@ -209,3 +209,20 @@ def test_a_lone_quote_paragraph_before_the_same_speakers_quote_continues_them(nl
     )
     statements, _ = _run(nlp, text)
     assert len(statements) == 3 and {s.speaker for s in statements} <= {"Colonel Ivan Duda", "Duda"}
+
+
+def test_a_year_before_1800_is_no_figure(nlp) -> None:
+    """War summaries date things centuries back: "ended in 1648" is a year, not a count."""
+    _, figures = _run(nlp, "The siege of the fortress ended in 1648 after the garrison surrendered.")
+    assert figures == () or list(figures) == []
+    _, figures = _run(nlp, "The rebels fired 1200 rockets at the base.")
+    assert [f.value for f in figures] == ["1200"]
+
+
+def test_a_lone_quote_inside_the_speakers_paragraph_still_continues_them(nlp) -> None:
+    text = (
+        '"The camps are full," said spokeswoman Ana Ruiz. "We have one tap for every 300 people."\n\n'
+        '"We will send more trucks," said the governor, Pavel Orlov.'
+    )
+    statements, _ = _run(nlp, text)
+    assert [s.speaker for s in statements] == ["spokeswoman Ana Ruiz"] * 2 + ["Pavel Orlov"]

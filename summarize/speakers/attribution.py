@@ -205,6 +205,15 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     return tuple(sorted(unique.values(), key=lambda a: (a.content_start, a.content_end)))
 
 
+QUOTE_OPENERS = frozenset({'"', "\u201c", "\u00ab", "\u201e", "'", "\u2018"})
+
+
+def _opens_paragraph(text: str, at: int) -> bool:
+    """Whether position `at` (a quote's opening mark) starts a paragraph: only blanks since a line break."""
+    line = text.rfind("\n", 0, at)
+    return not text[line + 1 : at].strip()
+
+
 def _surname(name: str) -> str:
     words = name.split("(", 1)[0].split()
     return words[-1].strip(".,").lower() if words else ""
@@ -215,10 +224,16 @@ def _next_quote_is_someone_elses(
 ) -> bool:
     """Whether the quote straight after this lone quote (the next sentence) is given to another speaker:
     '"A." // "B," said Y.' after X's words may be X's or Y's, so the lone quote is left out."""
+    text = parsed.text
+    if not _opens_paragraph(text, span.open):
+        return False  # inside the previous speaker's paragraph: it goes on with them
     after = [a for a in found if a.content_start > span.close and a.kind == "direct"]
     if not after:
         return False
     following = min(after, key=lambda a: a.content_start)
+    line_start = text.rfind("\n", 0, following.content_start) + 1
+    if text[line_start : following.content_start].strip() not in QUOTE_OPENERS:
+        return False  # the next paragraph does not open with a quote of its own
     here = parsed.sentence_index(
         parsed.doc.char_span(span.open, span.open + 1, alignment_mode="expand").start
     )
