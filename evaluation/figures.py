@@ -81,6 +81,9 @@ def same_claimant(predicted: str | None, gold: str | None) -> bool:
     ours, theirs = _content(predicted), _content(gold)
     if not ours or not theirs:
         return False
+    name = _words(gold)
+    if len(name) >= 2 and _words(predicted)[-len(name) :] == name:
+        return True  # "Minister for the Middle East Tobias Ellwood" is "Tobias Ellwood" with his title
     shared = len(ours & theirs)
     return shared / len(theirs) >= 0.6 and shared / len(ours) >= 0.5
 

@@ -22,8 +22,9 @@ Columns, per split:
 - statements right speaker: matched gold statements whose speaker agrees, over all gold statements;
 - wrong speaker shown: of matched statements, the share shown with another speaker.
 
-CONFLICTBRIEF_GOLD_SPLITS=tune limits the report to the tuning splits (for rule work: the test splits are
-scored only to report).
+CONFLICTBRIEF_GOLD_SPLITS=tune,tune2 limits the report to the tuning splits (for rule work: the test splits
+are scored only to report). `tune2` (10 real articles added later, annotated before any extractor ran on
+them) exists for the real set only; the invented set has tune and test.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ from evaluation.speakers import THRESHOLDS, Item, _match, _Words, gold_items, sa
 from summarize.model import Category
 
 GOLD_FILE = Path(__file__).resolve().parent / "gold_real.json"
-SPLITS = ("tune", "test")
+SPLITS = ("tune", "tune2", "test")
+TUNE_SPLITS = ("tune", "tune2")  # the only splits whose errors may be listed (test is scored, never read)
 CATEGORIES = frozenset(get_args(Category))  # the schema's enum, from the one Literal
 KINDS = frozenset({"direct", "reported"})
 
@@ -157,7 +159,7 @@ def load_real(shared: Path, gold_file: Path = GOLD_FILE) -> list[GoldArticle] | 
 
 def validate(articles: Iterable[GoldArticle]) -> list[str]:
     """Problems with the gold: values not verbatim at their offsets, spans out of range or off their
-    anchors, categories or kinds outside the schema, splits other than tune/test."""
+    anchors, categories or kinds outside the schema, splits other than SPLITS."""
     problems = []
     for a in articles:
         if a.split not in SPLITS:
@@ -306,12 +308,13 @@ HEADER = (
 
 
 def _totals(label: str, articles, score, wanted: Sequence[str], nlp) -> list[tuple[str, ...]]:
-    by_split = {split: HarmTally() for split in wanted}
+    present = {article.split for article in articles}  # the invented set has no tune2
+    by_split = {split: HarmTally() for split in wanted if split in present}
     for article in articles:
         if article.split in by_split:
             by_split[article.split].add(score(article, nlp))
     rows = [_row(label, split, t) for split, t in by_split.items()]
-    if len(wanted) > 1:
+    if len(by_split) > 1:
         total = HarmTally()
         for t in by_split.values():
             total.add(t)
@@ -325,11 +328,24 @@ def _cleaned(text: str) -> str:
     return clean_text(text).text
 
 
+def _wanted_splits() -> list[str]:
+    """CONFLICTBRIEF_GOLD_SPLITS (comma-separated, e.g. tune,tune2), else every split; unknown names fail
+    loudly rather than print an empty table."""
+    raw = os.environ.get("CONFLICTBRIEF_GOLD_SPLITS", ",".join(SPLITS))
+    wanted = [s.strip() for s in raw.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in SPLITS]
+    if unknown:
+        raise ValueError(f"CONFLICTBRIEF_GOLD_SPLITS: unknown split(s) {unknown}, known {SPLITS}")
+    return wanted
+
+
 def report(shared: Path) -> str:
     from summarize.parse import load_nlp
 
-    lines = ["== gold_real: figures and speakers with harm rates on our own gold sets (tune / test) =="]
-    wanted = [s.strip() for s in os.environ.get("CONFLICTBRIEF_GOLD_SPLITS", ",".join(SPLITS)).split(",")]
+    lines = [
+        "== gold_real: figures and speakers with harm rates on our own gold sets (tune / tune2 / test) =="
+    ]
+    wanted = _wanted_splits()
     started = time.perf_counter()
     nlp = load_nlp()
     rows: list[tuple[str, ...]] = []
@@ -364,9 +380,11 @@ def report(shared: Path) -> str:
 # --------------------------------------------------------------------------------------- tune errors
 
 
-def tune_errors(shared: Path) -> str:
-    """Every miss and every harm on the real TUNE split, article by article, for rule work. The test split
-    is never listed: it is scored, not read."""
+def tune_errors(shared: Path, splits: Sequence[str] = TUNE_SPLITS) -> str:
+    """Every miss and every harm on the real tuning splits (tune, tune2), article by article, for rule work.
+    The test split is never listed: it is scored, not read."""
+    if not set(splits) <= set(TUNE_SPLITS):
+        raise ValueError(f"only the tuning splits {TUNE_SPLITS} may be listed, not {splits}")
     from summarize.parse import load_nlp
 
     real = load_real(shared)
@@ -374,7 +392,7 @@ def tune_errors(shared: Path) -> str:
         return real
     nlp = load_nlp()
     lines = []
-    for article in (a for a in real if a.split == "tune"):
+    for article in (a for a in real if a.split in splits):
         extracted = run_extractors(article.text, nlp)
         out = []
         for g, near in zip(article.figures, _gold_starts(article, extracted.text), strict=True):
@@ -402,7 +420,7 @@ def tune_errors(shared: Path) -> str:
                 out.append(
                     f"  speaker: {s.anchor} ... gold {s.speaker!r}, ours {pred[matched[gi]].speaker!r}"
                 )
-        lines += [f"{article.name} ({article.kind})", *(out or ["  no errors"])]
+        lines += [f"{article.name} [{article.split}] ({article.kind})", *(out or ["  no errors"])]
     return "\n".join(lines)
 
 
@@ -411,6 +429,8 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(prog="python -m evaluation.gold_real")
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
-    parser.add_argument("--tune-errors", action="store_true", help="list misses and harms on the tune split")
+    parser.add_argument(
+        "--tune-errors", action="store_true", help="list misses and harms on the tune and tune2 splits"
+    )
     args = parser.parse_args()
     print(tune_errors(args.shared) if args.tune_errors else report(args.shared))

@@ -19,7 +19,11 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _TERMINAL_END = re.compile(r"[.!?…]['\"”’)\]»]*$")
 # A sentence glued to the next by a lost line break: "community.Dr Venter" (seen in scraped BBC text).
-_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z])")
+# The next sentence may open with a one-letter word ("border.A former medic", "said.I saw"); "U.S.A" has
+# no two lower-case letters before its stop.
+_GLUED_SENTENCE = re.compile(
+    r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]|[AI] )|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z]|[AI] )"
+)
 
 # A dateline on a line of its own: "KIEV", "KYIV, Ukraine", "WASHINGTON (Reuters) -".
 # Reference marks of copied encyclopedia pages, glued to the word or stop before them ("died.[3][4]",
@@ -101,7 +105,13 @@ def _paragraphs(text: str) -> list[str]:
 
 def _looks_like_title(line: str) -> bool:
     words = line.split()
-    return 2 <= len(words) <= 30 and len(line) <= 250 and not _TERMINAL_END.search(line)
+    # a line ending in a colon leads into what follows ("X released the following statement:"), no headline
+    return (
+        2 <= len(words) <= 30
+        and len(line) <= 250
+        and not _TERMINAL_END.search(line)
+        and not line.rstrip().endswith(":")
+    )
 
 
 def clean_text(raw: str, *, title: str | None = None) -> CleanText:

@@ -176,6 +176,12 @@ def named_mention(token: Token) -> Mention:
                 break
         else:
             return mention_of(token)
+    elif token.pos_ == "PROPN" and token.ent_type_ != "PERSON" and is_title(token):
+        # "The Task Force Commander, Lt. Gen. X, said": a capitalised role is tagged a proper noun, but
+        # the person named in its apposition is who speaks
+        person = next((c for c in token.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+        if person is not None:
+            token = person
     mention = mention_of(token)
     name = title_name(token)
     # "Lt. Col. Yosef Ben-David" headed by the title: the name's own head is who the mention is (a person)
@@ -256,6 +262,36 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         # "Lysenko's deputy, Captain Roman Shevchuk, was ...": a name in apposition to the subject is the subject
         role = head.head.dep_ if head.dep_ == "appos" else head.dep_
         yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
+
+
+def _nominal_subject_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candidate]:
+    """Common-noun subjects that can speak ("the union of farmers", "the opposition", "the regional
+    governor"): the nearest compatible antecedent of a later pronoun even without a name. Without them a
+    name two sentences back won over the sentence in between ("But the opposition rejects that. It says
+    ..." went to a city named before it). Only subjects of the sentence's main clause, and only nouns that
+    name a person, group or institution."""
+    root = sentence.root
+    for token in sentence:
+        if token.i >= before or token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "NOUN":
+            continue
+        if token.ent_type_ or not (
+            token.head == root or token.head.head == root and token.head.dep_ == "conj"
+        ):
+            continue
+        lemma = token.lemma_.lower()
+        if not can_speak(token) or SURVEY_SHARE.match(mention_of(token).span(doc).text):
+            continue
+        if any(c.dep_ == "appos" for c in token.children):
+            continue  # "The governor of the region, Oleh Syniehubov, ...": the name is the candidate
+        if lemma in PERSON_NOUNS and token.tag_ == "NN":
+            kind = "person"
+        elif lemma in ORG_NOUNS or lemma in GENERIC_ORG_NOUNS:
+            kind = "org" if token.tag_ == "NN" else "group"
+        elif token.tag_ == "NNS" and lemma in PERSON_NOUNS:
+            kind = "group"
+        else:
+            continue  # "the road", "the offensive": nothing that says things
+        yield Candidate(token.i, mention_of(token).span(doc).text, kind, is_subject=True)
 
 
 def gender_of(doc: Doc, name: str) -> str | None:
@@ -354,6 +390,7 @@ def resolve_pronoun(
             for c in _entity_candidates(doc, sentence, limit)
             if _fits(word, c) and (word in PERSON_PRONOUNS or c.is_subject)
         ]
+        pool += [c for c in _nominal_subject_candidates(doc, sentence, limit) if _fits(word, c)]
         if word in _PRONOUN_GENDER:
             # "she" never means "Jason Miller": a name of the other gender is no referent
             pool = [c for c in pool if gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word])]

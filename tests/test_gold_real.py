@@ -19,9 +19,11 @@ from evaluation.gold_real import (
     GoldArticle,
     GoldStatement,
     HarmTally,
+    _wanted_splits,
     load_real,
     place,
     score_extracted,
+    tune_errors,
     validate,
 )
 from evaluation.speakers import Item, _Words
@@ -40,8 +42,9 @@ def real(shared_dir: Path) -> list[GoldArticle]:
 
 def test_the_gold_set_is_valid(real) -> None:
     assert validate(real) == []
-    assert len(real) >= 24
+    assert len(real) >= 34
     assert sum(a.split == "tune" for a in real) == sum(a.split == "test" for a in real)
+    assert sum(a.split == "tune2" for a in real) >= 10
     assert {a.name.split(":")[0] for a in real} == {"re3d", "aebn", "frank"}
     assert sum(len(a.figures) for a in real) >= 100 and sum(len(a.statements) for a in real) >= 150
 
@@ -54,7 +57,7 @@ def test_categories_are_the_schemas() -> None:
 
 
 def test_split_is_the_recorded_seeded_shuffle() -> None:
-    ids = sorted(a["id"] for a in GOLD["articles"])
+    ids = sorted(a["id"] for a in GOLD["articles"] if a["split"] in ("tune", "test"))
     random.Random(GOLD["split_rule"]["seed"]).shuffle(ids)
     tune = set(ids[: len(ids) // 2])
     assert {a["id"] for a in GOLD["articles"] if a["split"] == "tune"} == tune
@@ -160,3 +163,23 @@ def test_scorer_accepts_any_listed_claimant_name_and_sums_tallies() -> None:
     total.add(t)
     total.add(t)
     assert (total.articles, total.found, total.claimant_ok) == (2, 2, 2)
+
+
+def test_tune_errors_never_lists_the_test_split(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        tune_errors(tmp_path, ("tune", "test"))
+
+
+def test_gold_splits_env_accepts_the_tuning_splits_and_rejects_unknown(monkeypatch) -> None:
+    monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune, tune2")
+    assert _wanted_splits() == ["tune", "tune2"]
+    monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune,dev")
+    with pytest.raises(ValueError):
+        _wanted_splits()
+
+
+def test_a_claimant_with_the_title_before_the_gold_name_is_right() -> None:
+    from evaluation.figures import same_claimant
+
+    assert same_claimant("Deputy Minister for the North Sara Lind", "Sara Lind")
+    assert not same_claimant("Deputy Minister for the North Sara Lind", "Lind")  # one word: too weak alone

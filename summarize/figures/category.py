@@ -75,9 +75,10 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
     if noun_lemma in EQUIPMENT_WORDS or (
         noun_lemma == "system"
         and any(
-            c.lower_ in EQUIPMENT_COMPOUNDS or (c.dep_ == "compound" and c.pos_ == "PROPN")
+            c.lower_ in EQUIPMENT_COMPOUNDS
+            or (c.dep_ == "compound" and (c.pos_ == "PROPN" or c.lemma_.lower() in EQUIPMENT_WORDS))
             for c in noun.children
-        )  # "air defense systems", "Patriot systems": a named model is a weapon
+        )  # "air defense systems", "Patriot systems", "mortar systems": a named model or a weapon word
     ):
         return "equipment"
     if noun_lemma in SETTLEMENT_WORDS and lemmas & TERRITORY_VERBS:

@@ -20,8 +20,11 @@ from summarize.figures.words import (
     CLAIM_NOUNS,
     CONFIRM_VERBS,
     HEARSAY_NOUNS,
+    KILL_WORDS,
     LISTENER_VERBS,
+    LUMPED_WORDS,
     RESPONSIBILITY_NOUNS,
+    WOUND_WORDS,
 )
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS, is_speech_sense
 from summarize.mentions import (
@@ -37,6 +40,7 @@ from summarize.mentions import (
 )
 from summarize.parse import Parsed
 from summarize.quotes import QuoteSpan, find_quote_spans
+from summarize.speakers.contents import closes_sentence, opens_sentence
 
 if TYPE_CHECKING:
     from summarize.speakers import Attribution
@@ -260,6 +264,22 @@ def _in_reported_clause(node: Token, sentence: Span) -> bool:
     return False
 
 
+# A figure in the writer's ", where ..." / ", which ..." clause under a reporting verb.
+_RELATIVE_TAILS = frozenset({"where", "which", "who", "whom"})
+HARM_WORDS = KILL_WORDS | WOUND_WORDS | LUMPED_WORDS
+
+
+def _background_clause(node: Token) -> bool:
+    """ "..., where 300 people were shopping": a non-restrictive relative clause, set off by a comma, is the
+    writer's background, as the speakers' content leaves it out (`contents.trim_content`)."""
+    if node.pos_ not in ("VERB", "AUX") or node.dep_ not in ("relcl", "advcl"):
+        return False
+    if node.lemma_.lower() in HARM_WORDS:
+        return False  # "..., where 15 members of one family were killed": the toll is what was reported
+    first = node.left_edge
+    return first.lower_ in _RELATIVE_TAILS and first.i > 0 and node.doc[first.i - 1].text == ","
+
+
 def _outermost(
     verb: Token, source: tuple[Token, str], sentence: Span
 ) -> tuple[str | None, Token | None, Token | None]:
@@ -290,7 +310,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
     node = anchor
     child = anchor
     in_speaker = False
-    background: Token | None = None  # a relative clause set off by a comma that holds the figure
+    set_off: Token | None = None  # a relative clause set off by a comma that holds the figure
+    background: int | None = None  # where a ", where ..." / ", which ..." clause crossed on the way starts
     while True:
         if node.pos_ in ("VERB", "AUX") and node.i != anchor.i and is_speech_sense(node):
             lemma = node.lemma_.lower()
@@ -302,11 +323,21 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 if lemma != "deny" and any(c.dep_ == "neg" for c in node.children):
                     return None, None, None  # "did not say whether 40 died": nobody claims the 40
                 source = _source_of(node)
+                if source is not None and background is not None and node.i < background:
+                    return _BACKGROUND, None, None
                 if source is not None:
-                    return _outermost(node, source, sentence)
+                    found = _outermost(node, source, sentence)
+                    # "Police said 12 were hurt, according to the agency": the source nearest the reader
+                    cited = _according_to(found[2]) if found[2] is not None else None
+                    return (cited, None, None) if cited is not None else found
             cited = _according_to(node)
             if cited is not None:
                 return cited, None, None
+        # crossed on the way up to a reporting verb before it: the speaker did not say what the writer adds
+        # after their words ("X said the shelling hit the market, where 300 ..."); a clause before a closing
+        # cue ("targets, which include three units, Davis said") is inside what was said
+        if background is None and _background_clause(node):
+            background = node.left_edge.i
         if node.pos_ == "NOUN" and node.lemma_.lower() in HEARSAY_NOUNS and child.lower_ == "of":
             # "claims of 40 dead were false, he said": the figure is the claim's, not the one who rejects it
             return _claim_owner(node), None, None
@@ -319,20 +350,33 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
         if in_speaker and node.dep_ == "conj":
             break  # "..., and the mother of three replied": a clause of the writer's, coordinated
         if node.dep_ == "relcl" and _set_off(node) and not _in_reported_clause(node, sentence):
-            background = node
+            set_off = node
             break
         child, node = node, node.head
     if in_speaker:
         return _IN_SPEAKER, None, None
     for token in sentence:  # "according to X" anywhere in the sentence (it covers a background clause too)
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
+            if not _according_covers(token, anchor):
+                continue  # "seized 12 villages, and according to X, burned 30 homes": X vouches for the 30 only
             obj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
             # "according to the data": data says nothing, the reading of it is the writer's
             if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj), None, None
-    if background is not None:
+    if set_off is not None:
         return _BACKGROUND, None, None
     return None, None, None
+
+
+def _according_covers(according: Token, anchor: Token) -> bool:
+    """Whether "according to X" vouches for the figure at `anchor`: a phrase that opens or closes the sentence
+    qualifies all of it; one inside the sentence only the clause it hangs on."""
+    if opens_sentence(according) or closes_sentence(according):
+        return True
+    clause = according.head
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    return clause.left_edge.i <= anchor.i <= clause.right_edge.i
 
 
 def claimant_of(
@@ -365,6 +409,7 @@ def _tidy(claimant: str) -> str | None:
     """A claimant as a reader can trust it, or None: no markup or quote marks in front ('">Sanders'), no
     half of a dateline ("LOS ANGELES, Sept. 28 (UPI"), no share of a survey ("9 percent of voters said")."""
     claimant = re.sub(r"^[^\w(]+", "", claimant).strip()
+    claimant = re.sub(r",\s*\d{1,3}\s*$", "", claimant)  # "Mr Ortiz, 54": the age is no part of who claims
     if (
         claimant.count("(") != claimant.count(")")
         or SURVEY_SHARE.match(claimant)
@@ -389,18 +434,16 @@ def _claimant_as_written(
     text, subject, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     inside = _innermost(sources, index, start_char, end_char)
-    if text is _BACKGROUND:  # ", which left four dead": the writer's background unless inside a quotation
-        return (
-            (inside.speaker, "quotation around a background clause")
-            if inside is not None and inside.kind == "direct"
-            else (None, "background clause")
-        )
     if text is _IN_SPEAKER:  # "the mother of five replied": the writer's words unless inside a quotation
         return (
             (inside.speaker, "quote around the speaker's description")
             if inside is not None and inside.kind == "direct"
             else _NONE
         )
+    if text is _BACKGROUND:  # the writer's ", where / which ..." clause: a speaker's only inside their quote
+        if inside is not None and inside.kind == "direct":
+            return inside.speaker, "quote around a background clause"
+        return (sources.document, "document speaker") if sources.document else (None, "background clause")
     if text is not None and _tidy(text) is None:  # "9 percent of voters said": look further, as if none
         text, subject, verb = None, None, None
     if verb is not None:

@@ -55,7 +55,9 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
     # calendar: "Dec 14", "14 December", "in 2014"
     if (prev is not None and prev.lower_ in MONTHS) or (nxt is not None and nxt.lower_ in MONTHS):
         return True
-    if m.unit is None and m.qualifier is None and len(core) == 1 and looks_like_year(core[0]):
+    # "ended in 1648": an older year is a year when the parser reads it as a date (a count stays CARDINAL)
+    older_year = bool(re.fullmatch(r"1\d{3}", core[0].text)) and core[0].ent_type_ == "DATE"
+    if m.unit is None and m.qualifier is None and len(core) == 1 and (looks_like_year(core[0]) or older_year):
         noun = core[0].head
         if not (
             core[0].dep_ == "nummod" and noun.pos_ == "NOUN" and noun.tag_ == "NNS" and noun.i > core[0].i

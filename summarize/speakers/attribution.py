@@ -31,7 +31,14 @@ from summarize.speakers.contents import (
     quote_chars,
     trim_content,
 )
-from summarize.speakers.cues import according_source, cue_clause, framing_verb, is_infinitive, is_speech_cue
+from summarize.speakers.cues import (
+    according_source,
+    cue_clause,
+    framing_verb,
+    is_infinitive,
+    is_speech_cue,
+    issues_statement,
+)
 from summarize.speakers.document import document_speaker
 from summarize.speakers.quote_tokens import TERMINAL_MARKS, QuoteTokens, has_verb, skip_blank, word_count
 from summarize.speakers.resolve import Resolver
@@ -157,7 +164,7 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
         if quotes.inside(token):
             continue
         speech_verb = is_speech_cue(token)
-        if not speech_verb and not framing_verb(token, quotes):
+        if not speech_verb and not framing_verb(token, quotes) and not issues_statement(token, quotes):
             continue
         if is_infinitive(token) and token.head.lemma_.lower() not in GO_ON:
             continue  # "urged Comey not to announce", "is to say", "not to mention": no statement made
@@ -198,6 +205,43 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
     return tuple(sorted(unique.values(), key=lambda a: (a.content_start, a.content_end)))
 
 
+QUOTE_OPENERS = frozenset({'"', "\u201c", "\u00ab", "\u201e", "'", "\u2018"})
+
+
+def _opens_paragraph(text: str, at: int) -> bool:
+    """Whether position `at` (a quote's opening mark) starts a paragraph: only blanks since a line break."""
+    line = text.rfind("\n", 0, at)
+    return not text[line + 1 : at].strip()
+
+
+def _surname(name: str) -> str:
+    words = name.split("(", 1)[0].split()
+    return words[-1].strip(".,").lower() if words else ""
+
+
+def _next_quote_is_someone_elses(
+    parsed: Parsed, found: list[Attribution], span, previous: Attribution
+) -> bool:
+    """Whether the quote straight after this lone quote (the next sentence) is given to another speaker:
+    '"A." // "B," said Y.' after X's words may be X's or Y's, so the lone quote is left out."""
+    text = parsed.text
+    if not _opens_paragraph(text, span.open):
+        return False  # inside the previous speaker's paragraph: it goes on with them
+    after = [a for a in found if a.content_start > span.close and a.kind == "direct"]
+    if not after:
+        return False
+    following = min(after, key=lambda a: a.content_start)
+    line_start = text.rfind("\n", 0, following.content_start) + 1
+    if text[line_start : following.content_start].strip() not in QUOTE_OPENERS:
+        return False  # the next paragraph does not open with a quote of its own
+    here = parsed.sentence_index(
+        parsed.doc.char_span(span.open, span.open + 1, alignment_mode="expand").start
+    )
+    if following.sentence - here > 1:
+        return False
+    return _surname(following.speaker) != _surname(previous.speaker)
+
+
 def _continue_quotes(
     parsed: Parsed, quotes: QuoteTokens, used: set[int], found: list[Attribution], add
 ) -> None:
@@ -234,6 +278,8 @@ def _continue_quotes(
             len(re.findall(r"\w+", gap)) > 20
             or parsed.sentence_index(opening) - parsed.sentence_index(anchor_token) > 1
         ):
+            continue
+        if _next_quote_is_someone_elses(parsed, found, span, previous):
             continue
         written = doc.char_span(previous.speaker_start, previous.speaker_end, alignment_mode="expand")
         if written is None:

@@ -213,12 +213,34 @@ def content_pieces(cue: Token, written: Mention, quotes: QuoteTokens, is_cue) ->
     ]
 
 
+def _phrase_edges(token: Token) -> tuple[int, int]:
+    phrase = [t.i for t in token.subtree]
+    return min(phrase), max(phrase) + 1
+
+
+def closes_sentence(token: Token) -> bool:
+    """Whether the phrase headed by `token` ("according to X") ends its sentence (only punctuation after)."""
+    sentence, end = token.sent, _phrase_edges(token)[1]
+    return all(t.is_punct or t.is_space for t in token.doc[end : sentence.end])
+
+
+def opens_sentence(token: Token) -> bool:
+    """Whether the phrase headed by `token` starts its sentence (only punctuation before)."""
+    sentence, start = token.sent, _phrase_edges(token)[0]
+    return all(t.is_punct or t.is_space for t in token.doc[sentence.start : start])
+
+
 def according_piece(token: Token) -> Piece | None:
     """The clause that "according to X" qualifies, without the phrase itself (the larger side)."""
     clause = token.head
     while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
         clause = clause.head
     phrase = sorted(t.i for t in token.subtree)
+    if closes_sentence(token):
+        # "X did A, and did B, according to Y": a phrase closing the sentence vouches for the whole
+        # coordination, though the parser hangs it on the last conjunct
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
+            clause = clause.head
     lo, hi = clause.left_edge.i, clause.right_edge.i + 1
     left, right = (lo, phrase[0]), (phrase[-1] + 1, hi)
     doc = token.doc

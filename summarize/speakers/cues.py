@@ -12,7 +12,7 @@ from summarize.mentions import (
 from summarize.quotes import QuoteSpan
 from summarize.speakers.quote_tokens import QuoteTokens, skip_blank
 from summarize.speakers.sources import RELATIVES
-from summarize.speakers.words import SPEECH_VERBS, TIME_PREPOSITIONS
+from summarize.speakers.words import ISSUED_WORDS, SPEECH_VERBS, TIME_PREPOSITIONS
 
 _CUE_CLAUSE = ("nsubj", "aux", "neg", "advmod", "npadvmod", "prep", "dobj", "dative", "agent", "prt")
 
@@ -54,6 +54,28 @@ def framing_verb(token: Token, quotes: QuoteTokens) -> bool:
         opening = skip_blank(doc, after + 1, 1, set())
         return opening < len(doc) and doc[opening].is_quote and quotes.inside(doc[opening])
     return False
+
+
+def issues_statement(token: Token, quotes: QuoteTokens) -> bool:
+    """'Gen. X released the following statement (today):' with a quote after the colon: the press-release
+    frame that hands the following quote paragraphs to X. Only a finite verb whose object is a word for a
+    statement ("statement", "remarks", "message") and whose clause ends in a colon right before a quote."""
+    if token.pos_ != "VERB" or token.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    if not any(c.dep_ == "nsubj" for c in token.children):
+        return False
+    if not any(c.dep_ == "dobj" and c.lemma_.lower() in ISSUED_WORDS for c in token.children):
+        return False
+    doc = token.doc
+    colon = token.i + 1  # the first colon after the verb, before any quote or sentence end
+    while colon < len(doc) and not (
+        doc[colon].text in (":", ".", "!", "?") or "\n" in doc[colon].text or quotes.inside(doc[colon])
+    ):
+        colon += 1
+    if colon >= len(doc) or doc[colon].text != ":":
+        return False
+    opening = skip_blank(doc, colon + 1, 1, set())
+    return opening < len(doc) and doc[opening].is_quote and quotes.inside(doc[opening])
 
 
 def is_infinitive(token: Token) -> bool:

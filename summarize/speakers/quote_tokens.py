@@ -14,6 +14,23 @@ TERMINAL_MARKS = frozenset({".", "!", "?", "…"})
 _MIN_CLAUSE_WORDS = 4  # shorter quotes with a verb ("can't stand") are fragments of reported speech
 
 
+def _list_semicolon(semicolon: Token) -> bool:
+    """ "cleared A, B and C; repaired 13 roads; and destroyed D": a semicolon before a verb with no subject
+    of its own (a conjunct of the same subject) separates items of a list, not two sentences."""
+    doc = semicolon.doc
+    i = semicolon.i + 1
+    while i < len(doc) and (doc[i].is_space or doc[i].lower_ in ("and", "or", "but")):
+        i += 1
+    if i >= len(doc):
+        return False
+    verb = doc[i]
+    return (
+        verb.pos_ == "VERB"
+        and verb.dep_ == "conj"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+    )
+
+
 class QuoteTokens:
     """Quote spans mapped onto tokens."""
 
@@ -65,7 +82,7 @@ class QuoteTokens:
                 depth = max(0, depth + (t.text in "([") - (t.text in ")]")) if t.is_bracket else depth
                 if "\n" in t.text:
                     depth = 0
-                mark = t.text in TERMINAL_MARKS or (t.text == ";" and depth == 0)  # "; " joins two sentences
+                mark = t.text in TERMINAL_MARKS or (t.text == ";" and depth == 0 and not _list_semicolon(t))
                 if mark and not self.inside(t) and (t.whitespace_ or t.i + 1 == len(doc)):
                     self._stops.append(t.i)
         return self._stops

@@ -53,3 +53,7 @@ RECIPIENT_VERBS = word_set("speakers", "recipient_verbs")
 
 
 TAIL_STARTS = word_set("speakers", "tail_starts")
+
+
+# Nouns for words issued: "Gen. X released the following statement:" + a quote frames the quote as X's words.
+ISSUED_WORDS = word_set("speakers", "issued_words")
