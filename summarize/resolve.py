@@ -31,7 +31,9 @@ class ThreadedResolver:
         self.threads = threads
         self._lookup = lookup
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="fetch-dns")
-        self._lock = threading.Lock()
+        # re-entrant: a lookup already done when its clean-up is hung on it runs `_forget` at once, in this
+        # thread, inside `__call__`'s `with self._lock` (a plain Lock deadlocked there)
+        self._lock = threading.RLock()
         self._in_flight: dict[tuple[str, int], Future[list[str]]] = {}
 
     async def __call__(self, host: str, port: int) -> list[str]:

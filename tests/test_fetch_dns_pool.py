@@ -120,3 +120,31 @@ async def test_the_lookup_deadline_is_its_own_inside_the_fetch_deadline(slow_dns
         with pytest.raises(FetchTimeout):
             await fetch("http://one.slow.test/", limits=LIMITS, client=client)
         assert asyncio.get_running_loop().time() - started < 2.5  # well before the 3 s fetch deadline
+
+
+class _FinishingAtOnce(ThreadPoolExecutor):
+    """A pool whose lookups are done before `submit` returns: the race where a fast answer comes back
+    before the resolver has hung its clean-up on the future."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        from concurrent.futures import Future
+
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_an_answer_that_comes_back_at_once_does_not_deadlock_the_resolver() -> None:
+    # It used to: the done-callback ran at once, in the caller's thread, and took the lock the caller held.
+    # The call runs in a daemon thread so that a deadlock fails the test instead of hanging the run.
+    resolver = ThreadedResolver(1, lookup=lambda host, port, type: [(0, 0, 0, "", ("127.0.0.1", port))])
+    resolver._pool = _FinishingAtOnce(max_workers=1)
+    answers: list[list[str]] = []
+    caller = threading.Thread(
+        target=lambda: answers.append(asyncio.run(resolver("localhost", 80))), daemon=True
+    )
+    caller.start()
+    caller.join(10)
+    assert not caller.is_alive(), "the resolver deadlocked on an answer that was already there"
+    assert answers == [["127.0.0.1"]]
+    assert resolver.pending() == 0
