@@ -93,3 +93,17 @@ def test_people_forced_to_flee_are_displaced_and_neutralised_fighters_killed(nlp
     by_value = {f.value: f for f in extract_figures(parsed)}
     assert by_value["about 12,000"].category == "displaced"
     assert by_value["more than 40"].category == "killed"
+
+
+def test_a_hyphenated_modifier_stays_whole_in_what_is_counted(nlp):
+    from summarize.figures import extract_figures
+    from summarize.parse import parse
+
+    text = (
+        "The strikes destroyed three rocket-propelled grenade launchers, two front-end loaders and "
+        "four militia-held bunkers near the river."
+    )
+    counts = {f.value: f.counts for f in extract_figures(parse(text, nlp=nlp))}
+    assert "rocket-propelled grenade launchers" in counts["three"]
+    assert "front-end loaders" in counts["two"]
+    assert "militia-held bunkers" in counts["four"]

@@ -111,21 +111,34 @@ def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
     return None
 
 
+def _glued_hyphen(token: Token) -> bool:
+    """A hyphen inside a word ("rocket-propelled"), not a dash between words."""
+    return (
+        token.text in ("-", "‑")
+        and token.whitespace_ == ""
+        and token.i > 0
+        and token.doc[token.i - 1].whitespace_ == ""
+        and token.doc[token.i - 1].is_alpha
+    )
+
+
 def _noun_phrase(noun: Token, skip: range, extra_preps: Sequence[Token] = ()) -> str:
     """The counted thing as a reader says it: modifiers + noun + 'from X' / 'of X'."""
     doc = noun.doc
     subtree = {t.i for t in noun.subtree}
     start = noun.i
-    while (
-        start - 1 >= 0
-        and start - 1 not in skip
-        and start - 1 in subtree
-        and doc[start - 1].dep_
-        not in ("det", "punct", "prep", "cc", "advmod", "predet", "nummod", "quantmod")
-        and doc[start - 1].pos_ not in ("DET", "NUM", "PUNCT")
-        and doc[start - 1].lower_ not in ("of",)
-        and not (doc[start - 1].pos_ == "PRON" and doc[start - 1].dep_ == "poss")
-    ):
+    while start - 1 >= 0 and start - 1 not in skip and start - 1 in subtree:
+        before = doc[start - 1]
+        if _glued_hyphen(before) and start - 2 not in skip and start - 2 in subtree:
+            start -= 2  # "rocket-propelled grenades", "front-end loaders": a hyphenated modifier stays whole
+            continue
+        if (
+            before.dep_ in ("det", "punct", "prep", "cc", "advmod", "predet", "nummod", "quantmod")
+            or before.pos_ in ("DET", "NUM", "PUNCT")
+            or before.lower_ == "of"
+            or (before.pos_ == "PRON" and before.dep_ == "poss")
+        ):
+            break
         start -= 1
     parts = [doc[start : noun.i + 1].text]
     preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "of") and c.i > noun.i]
