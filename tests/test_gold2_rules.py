@@ -226,3 +226,16 @@ def test_a_lone_quote_inside_the_speakers_paragraph_still_continues_them(nlp) ->
     )
     statements, _ = _run(nlp, text)
     assert [s.speaker for s in statements] == ["spokeswoman Ana Ruiz"] * 2 + ["Pavel Orlov"]
+
+
+def test_citing_x_leaves_the_speaker_as_the_source_nearest_the_reader(nlp) -> None:
+    """ "Citing local officials, the agency said 15 died": the article has it from the agency."""
+    _, figures = _run(nlp, "Citing local officials, the agency said 15 people died.")
+    assert [f.claimed_by for f in figures] == ["the agency"]
+
+
+def test_who_could_not_verify_a_report_does_not_claim_its_figure(nlp) -> None:
+    _, figures = _run(nlp, "The agency could not verify the reports that 40 people died in the raid.")
+    assert [f.claimed_by for f in figures] == [None]
+    _, figures = _run(nlp, "The UN has confirmed reports that 40 people died in the raid.")
+    assert [f.claimed_by for f in figures] == ["The UN"]

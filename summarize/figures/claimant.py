@@ -149,9 +149,9 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
     return subject, text
 
 
-def _according_to(token: Token) -> str | None:
+def _according_to(token: Token, cues: tuple[str, ...] = ("according", "citing", "quoting")) -> str | None:
     for child in token.children:
-        if child.lower_ in ("according", "citing", "quoting") and child.dep_ in (
+        if child.lower_ in cues and child.dep_ in (
             "prep",
             "advcl",
             "pcomp",
@@ -193,6 +193,8 @@ def _claim_owner(noun: Token) -> str:
     if owner is not None:
         return phrase_text(owner)
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in CONFIRM_VERBS:
+        if any(c.dep_ == "neg" for c in noun.head.children):
+            return ""  # "could not verify the reports that 40 died": nobody here vouches for the 40
         confirmer = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
         if confirmer is not None and confirmer.pos_ != "PRON" and can_speak(confirmer):
             return phrase_text(confirmer)  # "The UN has confirmed reports that ...": the UN's claim
@@ -295,7 +297,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 if source is not None:
                     found = _outermost(node, source, sentence)
                     # "Police said 12 were hurt, according to the agency": the source nearest the reader
-                    cited = _according_to(found[2]) if found[2] is not None else None
+                    # ("citing X, the agency said": the agency, who names its own source)
+                    cited = _according_to(found[2], ("according",)) if found[2] is not None else None
                     return (cited, None, None) if cited is not None else found
             cited = _according_to(node)
             if cited is not None:
