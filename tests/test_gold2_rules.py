@@ -239,3 +239,8 @@ def test_who_could_not_verify_a_report_does_not_claim_its_figure(nlp) -> None:
     assert [f.claimed_by for f in figures] == [None]
     _, figures = _run(nlp, "The UN has confirmed reports that 40 people died in the raid.")
     assert [f.claimed_by for f in figures] == ["The UN"]
+
+
+def test_a_which_clause_inserted_inside_the_content_is_the_speakers(nlp) -> None:
+    _, figures = _run(nlp, "Colonel Duda said the strikes, which killed 30 civilians, were a war crime.")
+    assert [f.claimed_by for f in figures] == ["Colonel Duda"]

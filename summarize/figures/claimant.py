@@ -246,8 +246,12 @@ def _background_clause(node: Token) -> bool:
     writer's background, as the speakers' content leaves it out (`contents.trim_content`)."""
     if node.pos_ not in ("VERB", "AUX") or node.dep_ not in ("relcl", "advcl"):
         return False
-    first = node.left_edge
-    return first.lower_ in _RELATIVE_TAILS and first.i > 0 and node.doc[first.i - 1].text == ","
+    first, doc = node.left_edge, node.doc
+    if not (first.lower_ in _RELATIVE_TAILS and first.i > 0 and doc[first.i - 1].text == ","):
+        return False
+    # "the strikes, which killed 30, were a war crime": an insertion the content goes on after is the speaker's
+    after = node.right_edge.i + 1
+    return not (after + 1 < node.sent.end and doc[after].text == "," and not doc[after + 1].is_punct)
 
 
 def _outermost(
