@@ -244,3 +244,11 @@ def test_who_could_not_verify_a_report_does_not_claim_its_figure(nlp) -> None:
 def test_a_which_clause_inserted_inside_the_content_is_the_speakers(nlp) -> None:
     _, figures = _run(nlp, "Colonel Duda said the strikes, which killed 30 civilians, were a war crime.")
     assert [f.claimed_by for f in figures] == ["Colonel Duda"]
+
+
+def test_a_role_for_an_organisation_takes_the_name_the_parser_hung_on_the_organisation(nlp) -> None:
+    """ "A spokesman for the Kurdish-led forces, Mustafa Bali, said": the parser attaches the name to the
+    organisation, but it names the spokesman, who speaks."""
+    text = "A spokeswoman for the Northern Relief Alliance, Maria Lenko, said 40 trucks had crossed."
+    statements, _ = _run(nlp, text)
+    assert [s.speaker for s in statements] == ["Maria Lenko"]
