@@ -252,3 +252,12 @@ def test_a_role_for_an_organisation_takes_the_name_the_parser_hung_on_the_organi
     text = "A spokeswoman for the Northern Relief Alliance, Maria Lenko, said 40 trucks had crossed."
     statements, _ = _run(nlp, text)
     assert [s.speaker for s in statements] == ["Maria Lenko"]
+
+
+def test_said_in_a_statement_that_is_the_speakers_claim_not_the_statements(nlp) -> None:
+    """ "The office of X said in a statement that 12 soldiers were killed": the statement is how the office
+    spoke; "statement" alone was shown as the claimant."""
+    _, figures = _run(
+        nlp, "The office of President Ana Ruiz said in a statement that 12 soldiers were killed."
+    )
+    assert [f.claimed_by for f in figures] == ["The office of President Ana Ruiz"]

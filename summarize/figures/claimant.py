@@ -192,6 +192,11 @@ def _claim_owner(noun: Token) -> str:
         owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     if owner is not None:
         return phrase_text(owner)
+    medium_of = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else None
+    if medium_of is not None and medium_of.lemma_.lower() in REPORTING_VERBS and medium_of.pos_ == "VERB":
+        # "X said in a statement that 12 were killed": the statement is how X spoke; the claim is X's, which
+        # the statement holding the figure names (with pronouns resolved)
+        return ""
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in CONFIRM_VERBS:
         if any(c.dep_ == "neg" for c in noun.head.children):
             return ""  # "could not verify the reports that 40 died": nobody here vouches for the 40
