@@ -261,3 +261,10 @@ def test_said_in_a_statement_that_is_the_speakers_claim_not_the_statements(nlp) 
         nlp, "The office of President Ana Ruiz said in a statement that 12 soldiers were killed."
     )
     assert [f.claimed_by for f in figures] == ["The office of President Ana Ruiz"]
+
+
+def test_a_day_after_a_month_starts_no_range_with_the_count_after_it(nlp) -> None:
+    """ "the total since Dec. 5 to 922": "5 to 922" is a date and a count, not the range 5-922 (which the
+    date rule then dropped whole)."""
+    _, figures = _run(nlp, "The strikes bring the number of rockets fired at the base since Dec. 5 to 922.")
+    assert [f.value for f in figures] == ["922"]
