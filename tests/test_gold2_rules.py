@@ -268,3 +268,9 @@ def test_a_day_after_a_month_starts_no_range_with_the_count_after_it(nlp) -> Non
     date rule then dropped whole)."""
     _, figures = _run(nlp, "The strikes bring the number of rockets fired at the base since Dec. 5 to 922.")
     assert [f.value for f in figures] == ["922"]
+
+
+def test_a_count_that_totals_says_what_it_counts(nlp) -> None:
+    """ "The number of mines cleared in the valley now totals 6,602": the subject says what is counted."""
+    _, figures = _run(nlp, "The number of mines cleared in the valley now totals 6,602.")
+    assert [f.counts for f in figures] == ["mines cleared in the valley"]

@@ -11,7 +11,14 @@ from spacy.tokens import Doc, Token
 
 from summarize.figures.phrases import phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import EVENT_LEMMAS, MEASURE_NOUNS, PARTICIPLES, STATE_ADJECTIVES, TIME_UNITS
+from summarize.figures.words import (
+    EVENT_LEMMAS,
+    MEASURE_NOUNS,
+    PARTICIPLES,
+    STATE_ADJECTIVES,
+    TIME_UNITS,
+    TOTAL_VERBS,
+)
 
 _PARTICLES = frozenset({"down", "off", "out", "up"})
 
@@ -274,6 +281,14 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
             phrase = re.sub(r"^(the|a|an)\s+", "", phrase_text(measured), flags=re.IGNORECASE)
             if phrase.lower() in MEASURE_NOUNS:
                 phrase = None  # "put the figure at 900 km²": no counted thing rather than "of figure"
+    if phrase is None and role_name == "object" and verbs and verbs[0].lemma_.lower() in TOTAL_VERBS:
+        # "the number of munitions delivered now totals 6,602": the subject is what is counted
+        measured = _subject(verbs[0])
+        if measured is not None and measured.pos_ in ("NOUN", "PROPN"):
+            text = re.sub(r"^(the|a|an)\s+", "", phrase_text(measured), flags=re.IGNORECASE)
+            text = re.sub(r"^(total\s+)?(number|count)\s+of\s+", "", text, flags=re.IGNORECASE)
+            phrase = None if text.lower() in MEASURE_NOUNS else text
+        return phrase, verbs
     if phrase is None and m.unit is not None and m.unit.kind == "time" and verbs:
         # "fighting has raged for nearly three weeks" -> "three weeks of fighting"
         subject = _subject(verbs[0])
