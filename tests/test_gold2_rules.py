@@ -273,4 +273,4 @@ def test_a_day_after_a_month_starts_no_range_with_the_count_after_it(nlp) -> Non
 def test_a_count_that_totals_says_what_it_counts(nlp) -> None:
     """ "The number of mines cleared in the valley now totals 6,602": the subject says what is counted."""
     _, figures = _run(nlp, "The number of mines cleared in the valley now totals 6,602.")
-    assert [f.counts for f in figures] == ["mines cleared in the valley"]
+    assert [(f.counts, f.category) for f in figures] == [("mines cleared in the valley", "equipment")]
