@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from summarize.wordlists import word_set
+from spacy.tokens import Token
+
+from summarize.wordlists import word_pairs, word_set
 
 # Lemmas of verbs that introduce speech or a claim: their subject is the source of what follows.
 REPORTING_VERBS: frozenset[str] = word_set("", "reporting_verbs")
+
+# Particles that take a reporting verb out of speech ("add up to $2 billion"): lemma -> particle.
+_NOT_SPEECH_PARTICLES: dict[str, str] = word_pairs("", "not_speech_particles")
+
+
+def is_speech_sense(verb: Token) -> bool:
+    """False for a reporting verb used with a particle that makes it no speech ("add up to")."""
+    particle = _NOT_SPEECH_PARTICLES.get(verb.lemma_.lower())
+    if particle is None:
+        return True
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return not (
+        any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children)
+        or (following is not None and following.lower_ == particle)
+    )
+
 
 # Multi-word cues whose object is the source: "according to X", "citing X", "quoted by X".
 SOURCE_PREPOSITIONS: tuple[tuple[str, ...], ...] = (("according", "to"), ("citing",), ("quoting",), ("per",))

@@ -50,16 +50,25 @@ def _straight_opens(text: str, i: int, is_open: bool) -> bool:
     return not is_open
 
 
+# ASCII-converted wire and archive copy writes a double quote mark as two apostrophes (''We held,'' he said).
+# The pairing below runs on a same-length shadow of the text where each '' is one straight " followed by a
+# filler, so offsets stay those of the text; the filler is trimmed from the content like a space.
+_TWO_APOSTROPHES = "''"
+_FILLER = "\x01"
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] == _FILLER):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] == _FILLER):
         end -= 1
     return start, end
 
 
 def find_quote_spans(text: str) -> tuple[QuoteSpan, ...]:
     """Every top-level quotation in `text`, in order. Quotes nested inside another are part of its content."""
+    if _TWO_APOSTROPHES in text:
+        text = text.replace(_TWO_APOSTROPHES, '"' + _FILLER)
     spans: list[QuoteSpan] = []
     open_at: int | None = None  # index of the opening mark of the current top-level quote
     closer: str = ""  # the mark that closes it ('"' for straight quotes, "'" or "’" for single)

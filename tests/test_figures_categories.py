@@ -79,3 +79,17 @@ import pytest  # noqa: E402
 )
 def test_categories_from_killing_nouns_lives_car_bombs_and_shares_of_territory(nlp, text, value, category):
     assert _category(_figures(nlp, text), value) == category
+
+
+def test_people_forced_to_flee_are_displaced_and_neutralised_fighters_killed(nlp):
+    from summarize.figures import extract_figures
+    from summarize.parse import parse
+
+    text = (
+        "The offensive on Dobrava forced about 12,000 residents to flee towards the border, officials said. "
+        "The general staff said more than 40 militants had been neutralised near the river."
+    )
+    parsed = parse(text, nlp=nlp)
+    by_value = {f.value: f for f in extract_figures(parsed)}
+    assert by_value["about 12,000"].category == "displaced"
+    assert by_value["more than 40"].category == "killed"

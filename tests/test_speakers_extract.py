@@ -185,6 +185,26 @@ def test_quote_pairing_styles():
     assert [s.closed for s in find_quote_spans(text)][-2:] == [False, True]
 
 
+def test_two_apostrophes_pair_as_a_double_quote_mark():
+    # Wire and archive copy converted to ASCII writes both marks as two apostrophes; a lone apostrophe
+    # (the defenders' line) stays an apostrophe.
+    text = "''We held the bridge,'' the major said. The defenders' line moved. He added, ''Not one step.''"
+    contents = [text[s.start : s.end] for s in find_quote_spans(text)]
+    assert contents == ["We held the bridge,", "Not one step."]
+
+
+def test_a_two_apostrophe_quote_has_its_speaker(nlp):
+    text = (
+        "The garrison held out for a fourth week.\n\n"
+        "''We have food for ten days and water for less,'' Major Ilona Brandt said on Monday."
+    )
+    parsed = parse(text, nlp=nlp)
+    (statement,) = [s for s in extract_speakers(parsed) if "food for ten days" in s.quote]
+    assert statement.speaker == "Ilona Brandt" or statement.speaker == "Major Ilona Brandt"
+    assert statement.kind == "direct"
+    assert statement.quote == "We have food for ten days and water for less"
+
+
 def test_seed_article_statements(nlp, seed_text, shared_dir):
     """The seed's annotated statements: right speaker and kind for at least 10 of the 11, precision >= 0.8."""
     from evaluation.speakers import same_speaker

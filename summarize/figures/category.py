@@ -21,6 +21,10 @@ from summarize.model import Category
 LIFE_TAKING_VERBS = frozenset({"claim", "take", "cost", "lose"})
 
 
+# Verbs that make their object do what their infinitive says ("forced 5,000 people to flee").
+CAUSATIVE_VERBS = frozenset({"force", "compel", "drive"})
+
+
 def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Category:
     if m.unit is not None:
         kind = m.unit.kind
@@ -56,6 +60,9 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
     # "6.5 million remain refugees": the complement says what they are
     for verb in verbs:
         lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in ("attr", "oprd", "acomp")}
+        # "forcing tens of thousands of people to flee": a causative's infinitive says what befell them
+        if verb.lemma_.lower() in CAUSATIVE_VERBS:
+            lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp"}
         # "forced tens of thousands from their homes"
         for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"):
             if any(o.lemma_.lower() in ("home", "house") for o in prep.children):

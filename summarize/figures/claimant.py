@@ -20,10 +20,13 @@ from summarize.figures.words import (
     CLAIM_NOUNS,
     CONFIRM_VERBS,
     HEARSAY_NOUNS,
+    KILL_WORDS,
     LISTENER_VERBS,
+    LUMPED_WORDS,
     RESPONSIBILITY_NOUNS,
+    WOUND_WORDS,
 )
-from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS
+from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS, is_speech_sense
 from summarize.mentions import (
     COUNTRY_NOUNS,
     SURVEY_SHARE,
@@ -228,6 +231,10 @@ def _states_content(verb: Token, child: Token) -> bool:
     if child.dep_ == "dobj":
         if _claims_a_deed(verb):
             return False  # "claimed the attack that killed 19": a deed claimed, its toll is not their claim
+        if lemma in CHARGE_VERBS:
+            # "charged two developers with fraud": the accused are part of the accusation; without "with" /
+            # "of" the verb is a price ("charged a $300 fee"), no claim
+            return any(c.dep_ == "prep" and c.lower_ in ("with", "of") for c in verb.children)
         return lemma not in LISTENER_VERBS
     if child.dep_ == "prep":  # "put the toll at 30", "charged them with killing 30"
         return lemma in AMOUNT_VERBS or (lemma in CHARGE_VERBS and child.lower_ in ("with", "of"))
@@ -241,9 +248,32 @@ def _states_content(verb: Token, child: Token) -> bool:
 
 # What `_tree_claimant` gives for a figure in the description of a speaker ("the father of four said").
 _IN_SPEAKER = "\x00in speaker"
-# ... and for a figure in the writer's ", where ..." / ", which ..." clause under a reporting verb.
+# What it gives for a figure in a relative clause set off by a comma (", whose parent company moved 1,400
+# jobs"): the writer's background to a noun, not part of what the speaker says.
 _BACKGROUND = "\x00background"
+
+
+def _set_off(relative_clause: Token) -> bool:
+    before = relative_clause.left_edge.i - 1
+    return before >= 0 and relative_clause.doc[before].text in (",", "—", "–", "(")
+
+
+def _in_reported_clause(node: Token, sentence: Span) -> bool:
+    """Whether `node` lies in the clause a reporting verb above it governs ("said that ... the camp, where 15
+    were killed"): that clause is what the speaker says, background included. A noun object ("praised the
+    plan, which ...") or no reporting verb at all leaves a set-off relative clause to the writer."""
+    child, up = node, node.head
+    while up.i != child.i and sentence.start <= up.i < sentence.end:
+        speaks = any(c.dep_ in ("nsubj", "agent") for c in up.children)  # not "famine was confirmed in ..."
+        if up.pos_ == "VERB" and up.lemma_.lower() in REPORTING_VERBS and is_speech_sense(up) and speaks:
+            return child.dep_ in ("ccomp", "parataxis", "xcomp", "conj")
+        child, up = up, up.head
+    return False
+
+
+# A figure in the writer's ", where ..." / ", which ..." clause under a reporting verb.
 _RELATIVE_TAILS = frozenset({"where", "which", "who", "whom"})
+HARM_WORDS = KILL_WORDS | WOUND_WORDS | LUMPED_WORDS
 
 
 def _background_clause(node: Token) -> bool:
@@ -251,6 +281,8 @@ def _background_clause(node: Token) -> bool:
     writer's background, as the speakers' content leaves it out (`contents.trim_content`)."""
     if node.pos_ not in ("VERB", "AUX") or node.dep_ not in ("relcl", "advcl"):
         return False
+    if node.lemma_.lower() in HARM_WORDS:
+        return False  # "..., where 15 members of one family were killed": the toll is what was reported
     first, doc = node.left_edge, node.doc
     if not (first.lower_ in _RELATIVE_TAILS and first.i > 0 and doc[first.i - 1].text == ","):
         return False
@@ -289,9 +321,10 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
     node = anchor
     child = anchor
     in_speaker = False
+    set_off: Token | None = None  # a relative clause set off by a comma that holds the figure
     background: int | None = None  # where a ", where ..." / ", which ..." clause crossed on the way starts
     while True:
-        if node.pos_ in ("VERB", "AUX") and node.i != anchor.i:
+        if node.pos_ in ("VERB", "AUX") and node.i != anchor.i and is_speech_sense(node):
             lemma = node.lemma_.lower()
             if lemma in REPORTING_VERBS and child.dep_ in ("nsubj", "csubj"):
                 # "eight out of 10 said", "the mother of three replied": the figure is in who speaks, the
@@ -328,10 +361,13 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
             break
         if in_speaker and node.dep_ == "conj":
             break  # "..., and the mother of three replied": a clause of the writer's, coordinated
+        if node.dep_ == "relcl" and _set_off(node) and not _in_reported_clause(node, sentence):
+            set_off = node
+            break
         child, node = node, node.head
     if in_speaker:
         return _IN_SPEAKER, None, None
-    for token in sentence:  # "according to X" anywhere in the sentence
+    for token in sentence:  # "according to X" anywhere in the sentence (it covers a background clause too)
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             if not _according_covers(token, anchor):
                 continue  # "seized 12 villages, and according to X, burned 30 homes": X vouches for the 30 only
@@ -339,6 +375,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
             # "according to the data": data says nothing, the reading of it is the writer's
             if obj is not None and not any(t.pos_ == "PRON" for t in obj.subtree) and source_can_speak(obj):
                 return phrase_text(obj), None, None
+    if set_off is not None:
+        return _BACKGROUND, None, None
     return None, None, None
 
 
@@ -414,7 +452,7 @@ def _claimant_as_written(
             if inside is not None and inside.kind == "direct"
             else _NONE
         )
-    if text is _BACKGROUND:  # the writer's ", where ..." clause: the quote's speaker's only inside a quote
+    if text is _BACKGROUND:  # the writer's ", where / which ..." clause: a speaker's only inside their quote
         if inside is not None and inside.kind == "direct":
             return inside.speaker, "quote around a background clause"
         return (sources.document, "document speaker") if sources.document else (None, "background clause")

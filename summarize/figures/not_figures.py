@@ -77,9 +77,23 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         prev is not None
         and prev.text == ","
         and m.start - 2 >= sentence.start
-        and doc[m.start - 2].ent_type_ == "PERSON"
+        and _names_someone(doc[m.start - 2])
         and nxt is not None
         and nxt.text in (",", ")")
+        and m.unit is None
+        and m.qualifier is None
+        and m.number is not None
+        and m.number == int(m.number)
+        and 1 <= m.number <= 110
+    ):
+        return True
+    # a year with its century left out: "in '08", "since ’14"
+    if (
+        prev is not None
+        and prev.text in ("'", "’")
+        and prev.whitespace_ == ""
+        and len(core) == 1
+        and re.fullmatch(r"\d\d", core[0].text)
     ):
         return True
     # calibres and model names: "155mm shells", "Su-34", "Article 5", "COVID-19"
@@ -189,6 +203,14 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         and m.number is not None
         and m.number <= 10
     )
+
+
+def _names_someone(token: Token) -> bool:
+    """A person's name before ", 38,": tagged PERSON, or a proper noun the NER gave no other person-free
+    label (it tags some surnames ORG). Places and dates before a comma are left alone."""
+    if token.ent_type_ == "PERSON":
+        return True
+    return token.pos_ == "PROPN" and token.ent_type_ in ("", "ORG") and token.is_title
 
 
 def _is_speaking_subject(noun: Token) -> bool:

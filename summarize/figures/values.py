@@ -270,6 +270,8 @@ def complete_mention(
                 continue
             if phrase == "over" and unit is not None and unit.kind == "time":
                 continue  # "over three days" is when, not "more than"
+            if phrase == "up to" and q_start > sentence.start and doc[q_start - 1].lemma_.lower() == "add":
+                continue  # "would add up to $2 billion": a total, not at most $2 billion
             qualifier, start = phrase, q_start
             break
     if qualifier is not None and qualifier_kind(qualifier) != "range":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from summarize.lexicon import is_speech_sense
 from summarize.mentions import (
     Mention,
     mention_of,
@@ -21,7 +22,7 @@ _COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "da
 
 
 def is_speech_cue(token: Token) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS
+    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS and is_speech_sense(token)
 
 
 def framing_verb(token: Token, quotes: QuoteTokens) -> bool:
