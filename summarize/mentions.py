@@ -167,8 +167,27 @@ def is_title(token: Token) -> bool:
     )
 
 
+def _name_hung_on_object(role: Token) -> Token | None:
+    """ "A spokesman for the Kurdish-led forces, Mustafa Bali, said": the parser hangs the name on the
+    preposition's object, but a person's name after a role noun's "for / of / to X," names the role."""
+    if not is_title(role) or any(c.dep_ == "appos" for c in role.children):
+        return None
+    doc = role.doc
+    for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to", "at")):
+        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ != "PERSON"):
+            for name in obj.children:
+                if name.dep_ != "appos" or name.i < obj.i or doc[name.left_edge.i - 1].text != ",":
+                    continue
+                if name.ent_type_ == "PERSON" or _is_person_name(doc, mention_of(name).span(doc).text):
+                    return name
+    return None
+
+
 def named_mention(token: Token) -> Mention:
     """As `mention_of`, but "Ukraine's foreign minister, Dmytro Kuleba," names the person, not the role."""
+    hung = _name_hung_on_object(token)
+    if hung is not None:
+        return mention_of(hung)
     if token.ent_type_ not in ("PERSON", "ORG") and token.pos_ != "PROPN":
         for child in token.children:
             if child.dep_ == "appos" and (child.ent_type_ in ("PERSON", "ORG") or child.pos_ == "PROPN"):

@@ -226,3 +226,51 @@ def test_a_lone_quote_inside_the_speakers_paragraph_still_continues_them(nlp) ->
     )
     statements, _ = _run(nlp, text)
     assert [s.speaker for s in statements] == ["spokeswoman Ana Ruiz"] * 2 + ["Pavel Orlov"]
+
+
+def test_citing_x_leaves_the_speaker_as_the_source_nearest_the_reader(nlp) -> None:
+    """ "Citing local officials, the agency said 15 died": the article has it from the agency."""
+    _, figures = _run(nlp, "Citing local officials, the agency said 15 people died.")
+    assert [f.claimed_by for f in figures] == ["the agency"]
+
+
+def test_who_could_not_verify_a_report_does_not_claim_its_figure(nlp) -> None:
+    _, figures = _run(nlp, "The agency could not verify the reports that 40 people died in the raid.")
+    assert [f.claimed_by for f in figures] == [None]
+    _, figures = _run(nlp, "The UN has confirmed reports that 40 people died in the raid.")
+    assert [f.claimed_by for f in figures] == ["The UN"]
+
+
+def test_a_which_clause_inserted_inside_the_content_is_the_speakers(nlp) -> None:
+    _, figures = _run(nlp, "Colonel Duda said the strikes, which killed 30 civilians, were a war crime.")
+    assert [f.claimed_by for f in figures] == ["Colonel Duda"]
+
+
+def test_a_role_for_an_organisation_takes_the_name_the_parser_hung_on_the_organisation(nlp) -> None:
+    """ "A spokesman for the Kurdish-led forces, Mustafa Bali, said": the parser attaches the name to the
+    organisation, but it names the spokesman, who speaks."""
+    text = "A spokeswoman for the Northern Relief Alliance, Maria Lenko, said 40 trucks had crossed."
+    statements, _ = _run(nlp, text)
+    assert [s.speaker for s in statements] == ["Maria Lenko"]
+
+
+def test_said_in_a_statement_that_is_the_speakers_claim_not_the_statements(nlp) -> None:
+    """ "The office of X said in a statement that 12 soldiers were killed": the statement is how the office
+    spoke; "statement" alone was shown as the claimant."""
+    _, figures = _run(
+        nlp, "The office of President Ana Ruiz said in a statement that 12 soldiers were killed."
+    )
+    assert [f.claimed_by for f in figures] == ["The office of President Ana Ruiz"]
+
+
+def test_a_day_after_a_month_starts_no_range_with_the_count_after_it(nlp) -> None:
+    """ "the total since Dec. 5 to 922": "5 to 922" is a date and a count, not the range 5-922 (which the
+    date rule then dropped whole)."""
+    _, figures = _run(nlp, "The strikes bring the number of rockets fired at the base since Dec. 5 to 922.")
+    assert [f.value for f in figures] == ["922"]
+
+
+def test_a_count_that_totals_says_what_it_counts(nlp) -> None:
+    """ "The number of mines cleared in the valley now totals 6,602": the subject says what is counted."""
+    _, figures = _run(nlp, "The number of mines cleared in the valley now totals 6,602.")
+    assert [(f.counts, f.category) for f in figures] == [("mines cleared in the valley", "equipment")]

@@ -152,9 +152,9 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
     return subject, text
 
 
-def _according_to(token: Token) -> str | None:
+def _according_to(token: Token, cues: tuple[str, ...] = ("according", "citing", "quoting")) -> str | None:
     for child in token.children:
-        if child.lower_ in ("according", "citing", "quoting") and child.dep_ in (
+        if child.lower_ in cues and child.dep_ in (
             "prep",
             "advcl",
             "pcomp",
@@ -195,7 +195,14 @@ def _claim_owner(noun: Token) -> str:
         owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
     if owner is not None:
         return phrase_text(owner)
+    medium_of = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else None
+    if medium_of is not None and medium_of.lemma_.lower() in REPORTING_VERBS and medium_of.pos_ == "VERB":
+        # "X said in a statement that 12 were killed": the statement is how X spoke; the claim is X's, which
+        # the statement holding the figure names (with pronouns resolved)
+        return ""
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in CONFIRM_VERBS:
+        if any(c.dep_ == "neg" for c in noun.head.children):
+            return ""  # "could not verify the reports that 40 died": nobody here vouches for the 40
         confirmer = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
         if confirmer is not None and confirmer.pos_ != "PRON" and can_speak(confirmer):
             return phrase_text(confirmer)  # "The UN has confirmed reports that ...": the UN's claim
@@ -276,8 +283,12 @@ def _background_clause(node: Token) -> bool:
         return False
     if node.lemma_.lower() in HARM_WORDS:
         return False  # "..., where 15 members of one family were killed": the toll is what was reported
-    first = node.left_edge
-    return first.lower_ in _RELATIVE_TAILS and first.i > 0 and node.doc[first.i - 1].text == ","
+    first, doc = node.left_edge, node.doc
+    if not (first.lower_ in _RELATIVE_TAILS and first.i > 0 and doc[first.i - 1].text == ","):
+        return False
+    # "the strikes, which killed 30, were a war crime": an insertion the content goes on after is the speaker's
+    after = node.right_edge.i + 1
+    return not (after + 1 < node.sent.end and doc[after].text == "," and not doc[after + 1].is_punct)
 
 
 def _outermost(
@@ -328,7 +339,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 if source is not None:
                     found = _outermost(node, source, sentence)
                     # "Police said 12 were hurt, according to the agency": the source nearest the reader
-                    cited = _according_to(found[2]) if found[2] is not None else None
+                    # ("citing X, the agency said": the agency, who names its own source)
+                    cited = _according_to(found[2], ("according",)) if found[2] is not None else None
                     return (cited, None, None) if cited is not None else found
             cited = _according_to(node)
             if cited is not None:

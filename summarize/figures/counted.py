@@ -11,7 +11,14 @@ from spacy.tokens import Doc, Token
 
 from summarize.figures.phrases import phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
-from summarize.figures.words import EVENT_LEMMAS, MEASURE_NOUNS, PARTICIPLES, STATE_ADJECTIVES, TIME_UNITS
+from summarize.figures.words import (
+    EVENT_LEMMAS,
+    MEASURE_NOUNS,
+    PARTICIPLES,
+    STATE_ADJECTIVES,
+    TIME_UNITS,
+    TOTAL_VERBS,
+)
 
 _PARTICLES = frozenset({"down", "off", "out", "up"})
 
@@ -57,8 +64,24 @@ def _fronted_whole(doc: Doc, m: NumberMention) -> Token | None:
     return None
 
 
+def _total_of(anchor: Token) -> Token | None:
+    """ "the number of mines cleared now totals 6,602": what the subject of a total verb counts."""
+    if anchor.dep_ != "dobj" or anchor.head.lemma_.lower() not in TOTAL_VERBS:
+        return None
+    subject = next((c for c in anchor.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
+    if subject is None:
+        return None
+    if subject.lemma_.lower() in ("number", "total", "count", "tally"):
+        of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return subject
+
+
 def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
     anchor = m.anchor
+    total_of = _total_of(anchor) if m.unit is None and not m.vague else None
+    if total_of is not None:
+        return total_of
     partitive = _partitive_noun(doc, m) if m.unit is None else None
     if partitive is not None:
         return partitive
@@ -287,6 +310,18 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
             phrase = re.sub(r"^(the|a|an)\s+", "", phrase_text(measured), flags=re.IGNORECASE)
             if phrase.lower() in MEASURE_NOUNS:
                 phrase = None  # "put the figure at 900 km²": no counted thing rather than "of figure"
+    if (
+        noun is not None
+        and m.unit is None
+        and not m.vague
+        and (total := _total_of(m.anchor)) is not None
+        and total.i == noun.i
+    ):
+        # "the number of mines cleared now totals 6,602": the subject, without "the number of"
+        subject = _subject(m.anchor.head) or noun
+        text = re.sub(r"^(the|a|an)\s+", "", phrase_text(subject), flags=re.IGNORECASE)
+        text = re.sub(r"^(total\s+)?(number|count|tally)\s+of\s+", "", text, flags=re.IGNORECASE)
+        return (None if text.lower() in MEASURE_NOUNS else text), verbs
     if phrase is None and m.unit is not None and m.unit.kind == "time" and verbs:
         # "fighting has raged for nearly three weeks" -> "three weeks of fighting"
         subject = _subject(verbs[0])

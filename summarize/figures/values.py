@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from summarize.figures.words import CALENDAR_WORDS, CASE_FREE_PREFIXES, NAME_PREFIXES, TIME_OF_DAY
+from summarize.figures.words import CALENDAR_WORDS, CASE_FREE_PREFIXES, MONTHS, NAME_PREFIXES, TIME_OF_DAY
 from summarize.numbers import (
     AMBIGUOUS_QUALIFIERS,
     CURRENCY_SYMBOLS,
@@ -195,7 +195,8 @@ def complete_mention(
     qualifier: str | None = None
     # range: "20 to 30", "20-30", "two or three", "between 20 and 30"
     before = doc[start - 1].lower_ if start > sentence.start else ""
-    if end + 1 < limit and not vague and number is not None:
+    after_month = before in MONTHS  # "since Dec. 5 to 922": a day, then a count; no range between them
+    if end + 1 < limit and not vague and number is not None and not after_month:
         link = doc[end].lower_
         between = before == "between" and link == "and"
         if link in ("-", "–", "to", "or") or between:

@@ -88,6 +88,8 @@ MOVEMENT_VERBS = word_set("figures", "movement_verbs")
 
 # "Reports put the figure at 900 km²": the measured noun says nothing about what is counted.
 MEASURE_NOUNS = word_set("figures", "measure_nouns")
+# "the number of munitions now totals 6,602": the object is the amount of the subject
+TOTAL_VERBS = word_set("figures", "total_verbs")
 
 
 # Claims someone else made: a figure inside "claims of N" is theirs, even when the sentence's speaker
