@@ -107,3 +107,18 @@ def test_a_hyphenated_modifier_stays_whole_in_what_is_counted(nlp):
     assert "rocket-propelled grenade launchers" in counts["three"]
     assert "front-end loaders" in counts["two"]
     assert "militia-held bunkers" in counts["four"]
+
+
+def test_a_share_of_a_place_held_or_cleared_is_territory(nlp):
+    from summarize.figures import extract_figures
+    from summarize.parse import parse
+
+    text = (
+        "Government troops have cleared 30 to 35 percent of the city since the assault began. "
+        "The rebels control or contest about 25% of the province, monitors said. "
+        "About 60% of the city's residents have left."
+    )
+    by_value = {f.value: f for f in extract_figures(parse(text, nlp=nlp))}
+    assert by_value["30 to 35 percent"].category == "territory"
+    assert by_value["about 25%"].category == "territory"
+    assert by_value.get("About 60%") is None or by_value["About 60%"].category != "territory"

@@ -21,6 +21,9 @@ from summarize.model import Category
 LIFE_TAKING_VERBS = frozenset({"claim", "take", "cost", "lose"})
 
 
+# Wholes a share of which is territory when held or taken ("40% of the country").
+PLACE_WHOLES = frozenset({"city", "country", "territory", "land", "region", "province", "area", "district"})
+
 # Verbs that make their object do what their infinitive says ("forced 5,000 people to flee").
 CAUSATIVE_VERBS = frozenset({"force", "compel", "drive"})
 
@@ -82,6 +85,15 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
     ):
         return "equipment"
     if noun_lemma in SETTLEMENT_WORDS and lemmas & TERRITORY_VERBS:
+        return "territory"
+    # "cleared 15 to 20 percent of the city", "control or contest about 40% of the country": a share of a
+    # place held or taken
+    if (
+        m.unit is not None
+        and m.unit.kind == "percent"
+        and (noun_lemma in SETTLEMENT_WORDS or noun_lemma in PLACE_WHOLES)
+        and lemmas & TERRITORY_VERBS
+    ):
         return "territory"
     # "9 soldiers lost their lives": lives taken are deaths
     lives_lost = any(
