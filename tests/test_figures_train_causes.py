@@ -68,3 +68,11 @@ def test_a_figure_in_a_relative_clause_set_off_by_commas_is_the_writers_backgrou
     # inside a quotation the quote's speaker says it all
     quoted = '"Our brigade, which lost 25 men, will hold the line," Colonel Iryna Savchuk said.'
     assert _claimant(nlp, quoted, "25") in ("Iryna Savchuk", "Colonel Iryna Savchuk")
+
+
+def test_numbers_inside_doctrines_and_formulas_are_no_figures(nlp):
+    text = (
+        "The territory has been ruled under the one country, two systems formula since 1997, and the envoy "
+        "backed a two-state solution. Police detained 14 protesters on Sunday."
+    )
+    assert {f.value for f in _figures(nlp, text)} == {"14"}

@@ -9,7 +9,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from summarize.figures.values import NumberMention, in_spans, is_core_token, looks_like_year, names_thing
-from summarize.figures.words import IDIOM_NOUNS, MONTHS, SOURCE_NOUNS, TIME_OF_DAY
+from summarize.figures.words import IDIOM_NOUNS, MONTHS, NUMBER_NAMES, SOURCE_NOUNS, TIME_OF_DAY
 from summarize.lexicon import REPORTING_VERBS
 from summarize.numbers import (
     CALIBRE_UNITS,
@@ -42,6 +42,8 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
     if any(in_spans(t.i, dates) for t in core):
         return True
     if _names_with_number(doc, sentence, m, prev, nxt):
+        return True
+    if _inside_number_name(sentence, doc[m.start].idx):
         return True
     if any(t.lower_ in ORDINAL_WORDS or t.ent_type_ == "ORDINAL" for t in core):
         return True
@@ -202,6 +204,22 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         and prev.lower_ in ("the", "these", "those", "both", "all", "our", "their", "its", "his", "her")
         and m.number is not None
         and m.number <= 10
+    )
+
+
+_NUMBER_NAME = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(NUMBER_NAMES, key=len, reverse=True))
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _inside_number_name(sentence: Span, offset: int) -> bool:
+    """Whether the character at `offset` lies in a doctrine or formula ("one country, two systems")."""
+    base = sentence.start_char
+    return any(
+        match.start() + base <= offset < match.end() + base for match in _NUMBER_NAME.finditer(sentence.text)
     )
 
 

@@ -111,3 +111,7 @@ AMOUNT_VERBS = word_set("figures", "amount_verbs")
 
 # "claimed the attack / responsibility for ...": a deed claimed, not a statement made.
 RESPONSIBILITY_NOUNS = word_set("figures", "responsibility_nouns")
+
+
+# "one country, two systems", "the two-state solution": phrases whose numbers count nothing.
+NUMBER_NAMES = word_set("figures", "number_names")
