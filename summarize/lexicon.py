@@ -25,6 +25,15 @@ def is_speech_sense(verb: Token) -> bool:
     )
 
 
+_PARTICLE_SPEECH: dict[str, str] = word_pairs("", "particle_speech")
+
+
+def is_particle_speech(verb: Token) -> bool:
+    """A verb that is speech only with its particle ("pointed out that ...")."""
+    particle = _PARTICLE_SPEECH.get(verb.lemma_.lower())
+    return particle is not None and any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children)
+
+
 # Multi-word cues whose object is the source: "according to X", "citing X", "quoted by X".
 SOURCE_PREPOSITIONS: tuple[tuple[str, ...], ...] = (("according", "to"), ("citing",), ("quoting",), ("per",))
 

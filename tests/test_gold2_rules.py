@@ -274,3 +274,15 @@ def test_a_count_that_totals_says_what_it_counts(nlp) -> None:
     """ "The number of mines cleared in the valley now totals 6,602": the subject says what is counted."""
     _, figures = _run(nlp, "The number of mines cleared in the valley now totals 6,602.")
     assert [(f.counts, f.category) for f in figures] == [("mines cleared in the valley", "equipment")]
+
+
+def test_point_out_is_speech_only_with_its_particle_and_a_clause(nlp):
+    from summarize.parse import parse
+    from summarize.speakers import extract_speakers
+
+    said = parse("The governor pointed out that 40 schools had been destroyed in the shelling.", nlp=nlp)
+    (statement,) = extract_speakers(said)
+    assert statement.speaker == "The governor"
+    assert statement.quote == "40 schools had been destroyed in the shelling"
+    shown = parse("The governor pointed out the damaged bridge to the reporters.", nlp=nlp)
+    assert extract_speakers(shown) == ()

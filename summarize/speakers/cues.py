@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from summarize.lexicon import is_speech_sense
+from summarize.lexicon import is_particle_speech, is_speech_sense
 from summarize.mentions import (
     Mention,
     mention_of,
@@ -22,7 +22,9 @@ _COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "da
 
 
 def is_speech_cue(token: Token) -> bool:
-    return token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS and is_speech_sense(token)
+    if token.pos_ != "VERB":
+        return False
+    return (token.lemma_.lower() in SPEECH_VERBS and is_speech_sense(token)) or is_particle_speech(token)
 
 
 def framing_verb(token: Token, quotes: QuoteTokens) -> bool:
