@@ -201,13 +201,18 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     refers_back = any(not t.is_name and t.stems[0] in definite for t in terms)
     # "He was ranked sixth …": a sentence opening on a pronoun is about the one named just before.
     named_before = _pronoun_led(text)
+    # "The 9,000 include about 700 children": a sentence that opens by referring back is about what
+    # the sentence before it says happened ("9,000 people were trapped"), so that event is its own.
+    before_stems = _stems(context) if _BACK_OPENING.match(text) else set()
     for term in terms:
         if _holds(term, stems) or (term.is_name and _holds(term, title_stems)):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
-            whole = named_before if term.is_name else refers_back
+            carried = term.is_event and _holds(term, before_stems)
+            whole = named_before if term.is_name else refers_back or carried
             score += term.weight if whole else term.weight / 2
+            event_held |= carried
     score /= total
     if not event_held and any(t.is_event for t in terms):
         score *= 0.5
@@ -260,6 +265,32 @@ def _holds_noun(term: Term, text: str) -> bool:
     )
 
 
+# Where a figure's counted phrase stops naming what it counts: a passive or relative clause, a place or a
+# time ("vehicles hit by a strike", "soldiers who died in Kursk", "people in Aleppo").
+_CLAUSE_START = frozenset(
+    {"by", "who", "which", "that", "in", "at", "near", "on", "from", "during", "after", "before", "since"}
+)
+
+
+def _own_noun(counts: str) -> str:
+    """A figure's counted phrase up to the clause after its noun ("Qaida vehicles hit by A U.S. strike"
+    → "Qaida vehicles"); the whole phrase when it opens with such a word."""
+    tokens = words(counts)
+    for index, token in enumerate(tokens):
+        if index and token.lower() in _CLAUSE_START:
+            # "hit by": the participle before "by" belongs to the clause too.
+            end = index - 1 if token.lower() == "by" and index > 1 else index
+            return " ".join(tokens[:end])
+    return counts
+
+
+def _counts_the_named(question: Question, counts: str) -> bool:
+    """Whether the figure counts only the people of a name of the question's counted phrase ("Syrians"
+    for "How many Syrian refugees …")."""
+    names = [t for t in question.counted if t.is_name]
+    return len(words(counts)) == 1 and any(_holds(t, _stems(counts)) for t in names)
+
+
 def counts_what_is_asked(
     question: Question, counts: str | None, sentence: str, category: str | None = None
 ) -> bool:
@@ -270,7 +301,11 @@ def counts_what_is_asked(
     # "How much money …" is answered by any sum of money ("a $10m bounty"): a mass noun names the
     # figure's category, not a thing that is counted.
     by_category = category is not None and category in question.measure_categories
-    if head is not None and not by_category and not _holds_noun(head, counts or sentence):
+    # What the figure counts is its own noun: "vehicles hit by a strike" are no count of strikes. People
+    # counted by the name the question gives them ("650,000 Syrians" for "Syrian refugees") are what
+    # the sentence says they are ("registered as refugees").
+    where = sentence if not counts or _counts_the_named(question, counts) else _own_noun(counts)
+    if head is not None and not by_category and not _holds_noun(head, where):
         return False
     names = [t for t in question.counted if t.is_name]
     if counts and names and not any(_holds(t, _stems(counts)) for t in names):
@@ -356,10 +391,19 @@ _NO_DOER = frozenset(
 )
 
 
+_SUBORDINATORS = frozenset({"after", "before", "when", "while", "since", "until", "because", "as", "once"})
+
+
 def _has_doer(question: Question, text: str) -> bool:
     """Whether `text` can say who did what a who-question asks ("Who killed X?"): its event word is met
     by a word of doing ("killed", "shot"), not only by a state that has no doer ("X died")."""
-    events = [t for t in question.terms if t.is_event]
+    # "Who did X take orders from after Zarqawi died?": a clause after the asked verb is a time, not the deed.
+    own = set()
+    for word in words(question.text):
+        if word.lower() in _SUBORDINATORS:
+            break
+        own.add(word.lower())
+    events = [t for t in question.terms if t.is_event and t.word.split()[0] in own]
     if not events:
         return True
     held = _stems(text) - _NO_DOER
@@ -464,6 +508,59 @@ _FOLLOWERS = 2  # sentences after a name that go on about it with a pronoun ("He
 
 def _pronoun_led(text: str) -> bool:
     return _PRONOUN_SUBJECT.match(text) is not None
+
+
+# "The 9,000 …", "These 40 …", "Those killed …", "Of them, …": an opening that points at the sentence before.
+_BACK_OPENING = re.compile(
+    r"^\W*(?:(?:the|these|those)\s+\d[\d,.]*\b|these\b|those\b|of\s+(?:them|these|those)\b)", re.IGNORECASE
+)
+
+
+_EARLIER = 40  # sentences back that a name given in full is looked for in ("Karim" after "Karim Wasifi")
+
+
+def _name_terms(question: Question, name: str) -> list[Term]:
+    own = {w.lower() for w in words(name)}
+    return [t for t in question.terms if t.is_name and t.word in own]
+
+
+async def _names_said_earlier(
+    db: Database, chat_id: int, question: Question, matches: list[SentenceMatch], before: dict
+) -> dict[tuple[int, int], str]:
+    """For candidates that hold part of a name of the question ("Karim", "Lena") but not all of it, the
+    full names their article gave earlier ("Karim Wasifi"): news names a person in full once, then short,
+    so a short form after the full one is the same person. Keyed by (article, sentence)."""
+    names = [n for n in question.names if len(_name_terms(question, n)) > 1]
+    partial: dict[tuple[int, int], list[str]] = {}
+    for m in matches:
+        key = (m.article.article_id, m.sentence)
+        # The short form is itself written as a name: "the operation" is no short form of "Operation Amber".
+        held = _stems(" ".join(w for w in words(m.text + " " + before.get(key, "")) if w[:1].isupper()))
+        for name in names:
+            hits = [_holds(t, held) for t in _name_terms(question, name)]
+            if any(hits) and not all(hits):
+                partial.setdefault(key, []).append(name)
+    if not partial:
+        return {}
+    earlier = await sentences_before(db, chat_id, list(partial), count=_EARLIER)
+    found: dict[tuple[int, int], str] = {}
+    for key, wanted in partial.items():
+        text = earlier.get(key, "")
+        # The name given whole in one sentence, not its words scattered over many.
+        full = [
+            n
+            for n in wanted
+            if any(
+                all(_holds(t, _stems(sentence)) for t in _name_terms(question, n))
+                for sentence in _SPLIT.split(text)
+            )
+        ]
+        if full:
+            found[key] = " ".join(full)
+    return found
+
+
+_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
 
 async def _candidates(
@@ -706,22 +803,27 @@ async def _by_sentence(
     figures, _ = await facts_in_sentences(db, chat_id, keys)
     before = await sentences_before(db, chat_id, keys)
     top_bm25 = max(m.bm25 for m in matches) or 1.0
+    earlier = await _names_said_earlier(db, chat_id, question, matches, before)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
-        if not names_held(question, match.text, context=before.get(key, ""), title=match.article.title):
+        # A name the article gave in full earlier stands like one in its title.
+        title = " ".join(x for x in (match.article.title, earlier.get(key)) if x) or None
+        if not names_held(question, match.text, context=before.get(key, ""), title=title):
             continue
         # Every content word of the question must be in the sentence or just before it: "When did the
         # ceasefire in Lebanon start?" is not answered by when something else in Lebanon started.
         if words_missing(question, match.text + " " + before.get(key, "")):
             continue
-        score = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
+        score = coverage(question, match.text, context=before.get(key, ""), title=title)
         # An answer holds what the question asks for: a date or time for "when", a person or group for
         # "who", a place for "where"; a sentence without one is no answer, however many words it shares
         # with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
             continue
+        if question.asks_measure and not _NUMBER.search(_NOT_A_COUNT.sub(" ", match.text)):
+            continue  # "How fast is it growing?" is answered by a rate, not by "it is growing"
         if question.asks_claim and not _says_claimed(match.text):
             continue  # "The daily Yeni Safak said its offices … were attacked" says nothing of who did it
         if not question.negated and _denies(question, match.text):

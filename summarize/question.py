@@ -223,6 +223,14 @@ class Question:
         return any(w.lower() in _NEGATORS or w.lower().endswith("n't") for w in words(self.text))
 
     @property
+    def asks_measure(self) -> bool:
+        """ "How fast is the economy growing?": a measure, so only a sentence with a number answers."""
+        tokens = [w.lower() for w in words(self.text)]
+        if tokens[:1] in (["and"], ["so"], ["but"]):
+            tokens = tokens[1:]
+        return len(tokens) > 1 and tokens[0] == "how" and tokens[1] in _MEASURE
+
+    @property
     def asks_age(self) -> bool:
         """ "How old was al-Douri?": only an age answers ("Al-Douri, 72,", "a 42-year-old")."""
         return re.match(r"^\s*(?:(?:and|so|but)\s+)?how\s+old\b", self.text, re.IGNORECASE) is not None
@@ -393,8 +401,8 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
         if following == "to" and word in _CATENATIVE:
             # "try to seize": what happened is the seizing; the article may say "attempted to seize".
             weight, is_event = 0.5, False
-        if index == 1 and tokens[0].lower() == "how" and word in ("old", "close"):
-            is_type = True  # "how old", "how close": the answer's type (an age, a distance), not a topic
+        if index == 1 and tokens[0].lower() == "how" and word in _MEASURE:
+            is_type = True  # "how old", "how fast": the answer's type (an age, a rate), not a topic
         terms.append(Term(word, (stem(word), *related), weight, is_name, is_event, is_type))
     return tuple(terms)
 
@@ -426,6 +434,7 @@ _MEASURED = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+(?!many\b|much\b)", re.
 _COUNTED_END = word_set("", "ask_counted_end")
 _PLURALS = word_set("", "ask_plural_nouns")
 _LIGHT_VERBS = word_set("", "ask_light_verbs")
+_MEASURE = word_set("", "ask_measure")
 
 
 def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
