@@ -407,7 +407,25 @@ def _has_doer(question: Question, text: str) -> bool:
     if not events:
         return True
     held = _stems(text) - _NO_DOER
-    return all(_holds(t, held) for t in events)
+    return all(_holds(t, held) for t in events) and not _done_to_another(question, text, events)
+
+
+def _done_to_another(question: Question, text: str, events: list[Term]) -> bool:
+    """Whether every mention of the deed in `text` is of it done to someone the question does not name:
+    "the killing of Mayor Rusu" says nothing of who killed Varga."""
+    if not question.names:
+        return False
+    tokens = words(text)
+    asked = {w.lower() for w in words(question.text)}
+    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+
+    def of_another(index: int) -> bool:
+        after = [w for w in tokens[index + 1 : index + 5] if w.lower() not in _TITLE_WORDS]
+        if not after or after[0].lower() != "of" or len(after) < 2:
+            return False
+        return after[1][:1].isupper() and after[1].lower() not in asked
+
+    return bool(hits) and all(of_another(i) for i in hits)
 
 
 def _count_near(question: Question, text: str) -> bool:
@@ -701,8 +719,10 @@ async def _who_said(
         return await _speaker_sentences(db, chat_id, question, key, article_id)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for row in rows:
-        # No topic: every quote of that speaker answers. With one: how well the quote's sentence holds it.
-        score = coverage(question, row.sentence_text) if question.terms else 1.0
+        # No topic: every quote of that speaker answers. With one: how well the quote holds it, all of
+        # its sentences (a quote runs on past the sentence it is stored under).
+        text = row.sentence_text + " " + row.statement.quote
+        score = coverage(question, text) if question.terms else 1.0
         item = AnswerItem(
             kind="quote",
             text=row.statement.quote,
@@ -715,6 +735,10 @@ async def _who_said(
             score=score,
         )
         scored.append((item, row.article))
+    if question.terms:
+        # A quote the extractor gave to someone else ("“… the key to global reach, “Caughlin said.") is
+        # still in a sentence that names the speaker saying it.
+        scored += await _speaker_sentences(db, chat_id, question, key, article_id)
     return scored
 
 

@@ -53,13 +53,20 @@ A drone strike on May 2 hit two army trucks that had left the depot near Tavrino
 
 More than 12,000 Merovians are registered as refugees in Sorin.
 
+Following the killing of Mayor Anton Rusu, Dr Lena Varga chaired the town council.
+
+A new truce came into effect at 06:00 on Sunday.
+
 Pavel Brodin, a native of Kamensk, leads the rescue teams.
 
 Four supply trucks hit by a drone strike burned near Tavrino.
 
-"We need more boats," said Dr Piotr Halas, who runs the clinic.
+"We need more boats. We used to have ten. The old bridge at Tavrino fell in the night, and we lost the road," said Dr Piotr Halas, who runs the clinic.
 
-“I am sure the bridge is the key to the whole valley, “Halas said.
+Help from the capital is vital, according to the council.
+
+“I am sure the dam is the key to the whole valley, “Halas said.
+
 """
 
 
@@ -121,3 +128,26 @@ async def test_people_counted_by_their_name_answer_a_count_of_them_by_what_they_
     # "12,000 Merovians ... as refugees": the count is of Merovians; the sentence says they are refugees.
     text = await _found(db, "How many Merovian refugees are registered in Sorin?")
     assert text is not None and "12,000" in text
+
+
+async def test_a_deed_done_to_another_named_person_does_not_answer_who_did_it(db):
+    # The killing was of Rusu; nothing says anyone killed Varga.
+    assert await _found(db, "Who killed Lena Varga?") is None
+
+
+async def test_coming_into_effect_is_beginning(db):
+    text = await _found(db, "When did the new truce begin?")
+    assert text is not None and "06:00" in text
+
+
+async def test_a_quote_is_scored_by_all_its_sentences(db):
+    # The bridge is in the quote's third sentence, not in the one it is stored under.
+    text = await _found(db, "What did Halas say about the bridge?")
+    assert text is not None and "bridge at Tavrino fell" in text
+
+
+async def test_a_speakers_sentence_answers_a_topic_none_of_their_quotes_holds(db):
+    # The quote on the dam is stored under "the council" (its closing mark opens a quote); the sentence
+    # says "Halas said".
+    text = await _found(db, "What did Halas say about the dam?")
+    assert text is not None and "key to the whole valley" in text
