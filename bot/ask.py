@@ -76,7 +76,8 @@ _MONTH = (
     r"september|october|november|december"
 )
 _PLACE_CUE = re.compile(
-    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?)\s+(?:the\s+)?"
+    # "a native of Kamensk": where someone is from
+    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|natives?\s+of)\s+(?:the\s+)?"
     # "in northern Syria", "in the vicinity of Ayn Issa", "in the heart of East Mosul"
     r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|vicinity|outskirts|heart|centre|"
     r"center|suburbs?|city|town|village|region|province|district|area|capital|port)\s+(?:of\s+(?:the\s+)?)?){0,2}"
@@ -176,7 +177,9 @@ def _holds(term: Term, stems: set[str]) -> bool:
     return term.is_name and len(own) >= 4 and any(s.startswith(own) for s in stems)
 
 
-def coverage(question: Question, text: str, *, context: str = "", title: str | None = None) -> float:
+def coverage(
+    question: Question, text: str, *, context: str = "", title: str | None = None, earlier: str = ""
+) -> float:
     """The weighted share of the question's content words that `text` holds (0..1).
 
     Words found only around it count half: in the `context` (the sentences just before, which a sentence
@@ -204,8 +207,10 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     # "The 9,000 include about 700 children": a sentence that opens by referring back is about what
     # the sentence before it says happened ("9,000 people were trapped"), so that event is its own.
     before_stems = _stems(context) if _BACK_OPENING.match(text) else set()
+    # What the article established earlier for this sentence (`_said_earlier`) counts whole.
+    earlier_stems = _stems(earlier) if earlier else set()
     for term in terms:
-        if _holds(term, stems) or (term.is_name and _holds(term, title_stems)):
+        if _holds(term, stems) or (term.is_name and _holds(term, title_stems)) or _holds(term, earlier_stems):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
@@ -542,39 +547,66 @@ def _name_terms(question: Question, name: str) -> list[Term]:
     return [t for t in question.terms if t.is_name and t.word in own]
 
 
-async def _names_said_earlier(
+def _compounds(question: Question) -> list[tuple[Term, Term]]:
+    """The question's two-word nouns of plain words ("conference call", "hospital attack"): a modifier
+    and its head, which an article names whole once and then by the head alone ("the call")."""
+    plain = {t.word: t for t in question.terms if not t.is_name and not t.is_type and " " not in t.word}
+    tokens = [w.lower() for w in words(question.text)]
+    return [
+        (plain[a], plain[b]) for a, b in zip(tokens, tokens[1:], strict=False) if a in plain and b in plain
+    ]
+
+
+def _definite_heads(text: str) -> set[str]:
+    tokens = [w.lower() for w in words(text)]
+    return {stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
+
+
+async def _said_earlier(
     db: Database, chat_id: int, question: Question, matches: list[SentenceMatch], before: dict
 ) -> dict[tuple[int, int], str]:
-    """For candidates that hold part of a name of the question ("Karim", "Lena") but not all of it, the
-    full names their article gave earlier ("Karim Wasifi"): news names a person in full once, then short,
-    so a short form after the full one is the same person. Keyed by (article, sentence)."""
+    """For each candidate, what its article established earlier that the candidate refers to in short,
+    keyed by (article, sentence): a name of the question given in full ("Karim Wasifi") when the
+    candidate holds a capitalised part of it ("Karim"), and a compound noun's modifier ("conference")
+    when the candidate holds its head with a definite article ("the call"). News names a person or a
+    thing in full once, then short."""
     names = [n for n in question.names if len(_name_terms(question, n)) > 1]
+    compounds = _compounds(question)
     partial: dict[tuple[int, int], list[str]] = {}
+    heads: dict[tuple[int, int], list[tuple[Term, Term]]] = {}
     for m in matches:
         key = (m.article.article_id, m.sentence)
+        around = m.text + " " + before.get(key, "")
         # The short form is itself written as a name: "the operation" is no short form of "Operation Amber".
-        held = _stems(" ".join(w for w in words(m.text + " " + before.get(key, "")) if w[:1].isupper()))
+        held = _stems(" ".join(w for w in words(around) if w[:1].isupper()))
         for name in names:
             hits = [_holds(t, held) for t in _name_terms(question, name)]
             if any(hits) and not all(hits):
                 partial.setdefault(key, []).append(name)
-    if not partial:
+        definite, own = _definite_heads(m.text), _stems(around)
+        for modifier, head in compounds:
+            if any(s in definite for s in head.stems) and not _holds(modifier, own):
+                heads.setdefault(key, []).append((modifier, head))
+    if not partial and not heads:
         return {}
-    earlier = await sentences_before(db, chat_id, list(partial), count=_EARLIER)
+    earlier = await sentences_before(db, chat_id, list({**partial, **heads}), count=_EARLIER)
     found: dict[tuple[int, int], str] = {}
-    for key, wanted in partial.items():
-        text = earlier.get(key, "")
+    for key in {**partial, **heads}:
+        sentences = [_stems(sentence) for sentence in _SPLIT.split(earlier.get(key, ""))]
         # The name given whole in one sentence, not its words scattered over many.
-        full = [
+        said = [
             n
-            for n in wanted
-            if any(
-                all(_holds(t, _stems(sentence)) for t in _name_terms(question, n))
-                for sentence in _SPLIT.split(text)
-            )
+            for n in partial.get(key, [])
+            if any(all(_holds(t, own) for t in _name_terms(question, n)) for own in sentences)
         ]
-        if full:
-            found[key] = " ".join(full)
+        pairs = {pair for own in sentences for pair in own if " " in pair}
+        said += [
+            modifier.word
+            for modifier, head in heads.get(key, [])
+            if any(f"{m} {h}" in pairs for m in modifier.stems for h in head.stems)
+        ]
+        if said:
+            found[key] = " ".join(said)
     return found
 
 
@@ -626,19 +658,23 @@ async def _how_many(
     keys = [(m.article.article_id, m.sentence) for m in matches]
     figures, _ = await facts_in_sentences(db, chat_id, keys)
     before = await sentences_before(db, chat_id, keys)
+    earlier = await _said_earlier(db, chat_id, question, matches, before)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     sentences: list[tuple[AnswerItem, ArticleRef]] = []
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
+        # What the article said in full earlier ("the conference call", "Karim Wasifi").
+        extra = earlier.get(key, "")
+        title = " ".join(x for x in (match.article.title, extra) if x) or None
         if question.asks_age or question.asks_duration:
             # Only an age answers "how old", only a stretch of time "how long will …": a sentence with a
             # date (or a count of the people asked about) and the name is no answer.
             pattern = _AGE if question.asks_age else _DURATION
             if pattern.search(match.text) and names_held(
-                question, match.text, context=before.get(key, ""), title=match.article.title
+                question, match.text, context=before.get(key, ""), title=title
             ):
-                held = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
+                held = coverage(question, match.text, context=before.get(key, ""), title=title, earlier=extra)
                 sentences.append((_sentence_item(match, held * 0.95), match.article))
             continue
         answering = 0  # figures of this sentence that count what is asked
@@ -653,7 +689,7 @@ async def _how_many(
             # "how many Ukrainian soldiers" when the sentence never says whose.
             if not counts_what_is_asked(
                 question, figure.counts, match.text, figure.category
-            ) or not names_held(question, context, context=before.get(key, ""), title=match.article.title):
+            ) or not names_held(question, context, context=before.get(key, ""), title=title):
                 continue
             if _elsewhere(question, match.text, figure.where, before.get(key, ""), match.article.title):
                 continue
@@ -666,7 +702,7 @@ async def _how_many(
                 counted = sum(_holds(t, own) for t in question.counted) / len(question.counted)
             else:
                 counted = coverage(question, figure.counts) if figure.counts else 0.5
-            held = coverage(question, context, context=before.get(key, ""), title=match.article.title)
+            held = coverage(question, context, context=before.get(key, ""), title=title, earlier=extra)
             score = 0.75 * held + 0.25 * counted
             if question.categories and figure.category not in question.categories:
                 score *= 0.85 if figure.category == "other" else 0.6
@@ -690,12 +726,12 @@ async def _how_many(
             and _count_near(question, match.text)
             and not _elsewhere(question, match.text, None, before.get(key, ""), match.article.title)
             and counts_what_is_asked(question, None, match.text)
-            and names_held(question, match.text, context=before.get(key, ""), title=match.article.title)
+            and names_held(question, match.text, context=before.get(key, ""), title=title)
         ):
             # A number the figure extractor did not take (or took as counting something else): the whole
             # sentence, verbatim, scored a little lower.
             score = (
-                coverage(question, match.text, context=before.get(key, ""), title=match.article.title) * 0.9
+                coverage(question, match.text, context=before.get(key, ""), title=title, earlier=extra) * 0.9
             )
             sentences.append((_sentence_item(match, score), match.article))
     # Sentences stand in only when no stored figure answers.
@@ -827,7 +863,7 @@ async def _by_sentence(
     figures, _ = await facts_in_sentences(db, chat_id, keys)
     before = await sentences_before(db, chat_id, keys)
     top_bm25 = max(m.bm25 for m in matches) or 1.0
-    earlier = await _names_said_earlier(db, chat_id, question, matches, before)
+    earlier = await _said_earlier(db, chat_id, question, matches, before)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for match in matches:
         key = (match.article.article_id, match.sentence)
@@ -838,9 +874,11 @@ async def _by_sentence(
             continue
         # Every content word of the question must be in the sentence or just before it: "When did the
         # ceasefire in Lebanon start?" is not answered by when something else in Lebanon started.
-        if words_missing(question, match.text + " " + before.get(key, "")):
+        if words_missing(question, " ".join((match.text, before.get(key, ""), earlier.get(key, "")))):
             continue
-        score = coverage(question, match.text, context=before.get(key, ""), title=title)
+        score = coverage(
+            question, match.text, context=before.get(key, ""), title=title, earlier=earlier.get(key, "")
+        )
         # An answer holds what the question asks for: a date or time for "when", a person or group for
         # "who", a place for "where"; a sentence without one is no answer, however many words it shares
         # with the question.

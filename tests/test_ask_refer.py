@@ -23,6 +23,8 @@ SORIN = """Floods cut off the valley
 
 Dr Lena Varga has worked in the valley for ten years.
 
+She joined a conference call with the ministry on Monday.
+
 Heavy rain fell for a week and the river burst its banks on Friday.
 
 About 9,000 people were trapped in Belovo by the water.
@@ -30,6 +32,8 @@ About 9,000 people were trapped in Belovo by the water.
 The 9,000 include about 700 children.
 
 Rescue boats reached the upper villages on Saturday.
+
+The call lasted 40 minutes.
 
 Lena said the boats came too late for many farms.
 
@@ -151,3 +155,14 @@ async def test_a_speakers_sentence_answers_a_topic_none_of_their_quotes_holds(db
     # says "Halas said".
     text = await _found(db, "What did Halas say about the dam?")
     assert text is not None and "key to the whole valley" in text
+
+
+async def test_a_compound_noun_named_earlier_is_held_by_its_definite_head(db):
+    # "The call" is the conference call named four sentences before.
+    text = await _found(db, "How long did the conference call last?")
+    assert text is not None and "40 minutes" in text
+
+
+async def test_a_native_of_a_place_is_where_someone_is_from(db):
+    text = await _found(db, "Where is Pavel Brodin from?")
+    assert text is not None and "Kamensk" in text
