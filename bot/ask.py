@@ -296,6 +296,16 @@ def _counts_the_named(question: Question, counts: str) -> bool:
     return len(words(counts)) == 1 and any(_holds(t, _stems(counts)) for t in names)
 
 
+_HOW_MANY = re.compile(r"^\W*(?:(?:and|so|but)\s+)?how\s+many\b", re.IGNORECASE)  # a count, not a measure
+
+
+def _unit_of(value: str) -> str:
+    """The unit a figure's value is given in ("about seven miles" → miles), "" for a bare number."""
+    tokens = words(value)
+    last = tokens[-1] if tokens else ""
+    return last if last.isalpha() and not _NUMBER.search(last) else ""
+
+
 def counts_what_is_asked(
     question: Question, counts: str | None, sentence: str, category: str | None = None
 ) -> bool:
@@ -692,6 +702,12 @@ async def _how_many(
             ) or not names_held(question, context, context=before.get(key, ""), title=title):
                 continue
             if _elsewhere(question, match.text, figure.where, before.get(key, ""), match.article.title):
+                continue
+            # A measure that names nothing it counts ("about seven miles") is no count of a noun that
+            # stands elsewhere in its sentence ("asked volunteers to …").
+            unit = _unit_of(figure.value) if not figure.counts else ""
+            head = question.counted_head
+            if unit and head is not None and _HOW_MANY.match(question.text) and not _holds_noun(head, unit):
                 continue
             answering += 1
             if question.counted_head is not None:

@@ -61,6 +61,8 @@ Following the killing of Mayor Anton Rusu, Dr Lena Varga chaired the town counci
 
 A new truce came into effect at 06:00 on Sunday.
 
+The depot has asked volunteers to bring boots, and the depot is about six miles outside Belovo.
+
 Pavel Brodin, a native of Kamensk, leads the rescue teams.
 
 Four supply trucks hit by a drone strike burned near Tavrino.
@@ -166,3 +168,8 @@ async def test_a_compound_noun_named_earlier_is_held_by_its_definite_head(db):
 async def test_a_native_of_a_place_is_where_someone_is_from(db):
     text = await _found(db, "Where is Pavel Brodin from?")
     assert text is not None and "Kamensk" in text
+
+
+async def test_a_figure_that_counts_nothing_does_not_count_a_noun_far_from_it(db):
+    # "about six miles" is a distance; the volunteers are never counted.
+    assert await _found(db, "How many volunteers came to the depot?") is None
