@@ -35,12 +35,14 @@ from summarize.question import (
     QuestionKind,
     Term,
     analyze_question,
+    is_event_word,
     related_words,
     same_speaker,
     speaker_key,
     stem,
     words,
 )
+from summarize.wordlists import word_set
 
 ANSWER_THRESHOLD = (
     0.65  # the least harm cost on dev (`python -m evaluation.ask --split dev`): no false answers
@@ -299,6 +301,26 @@ def _counts_the_named(question: Question, counts: str) -> bool:
 _HOW_MANY = re.compile(r"^\W*(?:(?:and|so|but)\s+)?how\s+many\b", re.IGNORECASE)  # a count, not a measure
 
 
+def _other_event(question: Question, counts: str | None) -> bool:
+    """Whether a figure counts those of another event than the asked one: "two Moroccans abducted"
+    for "How many people did he kill?" (the sentence's "killed traders" is not a count)."""
+    events = [t for t in question.terms if t.is_event]
+    own = [w for w in words(counts or "") if is_event_word(w)]
+    return bool(events and own) and not any(_holds(t, _stems(counts or "")) for t in events)
+
+
+def _people_named(term: Term, counts: str) -> bool:
+    """ "How many people …" is met by people counted by a name ("292 Iraqis", "40 Palestinians"): a
+    capitalised plural noun opening what the figure counts."""
+    tokens = words(counts)
+    return (
+        term.word in ("people", "persons")
+        and bool(tokens)
+        and tokens[0][:1].isupper()
+        and tokens[0].endswith("s")
+    )
+
+
 def _unit_of(value: str) -> str:
     """The unit a figure's value is given in ("about seven miles" → miles), "" for a bare number."""
     tokens = words(value)
@@ -378,6 +400,16 @@ def _sentence_item(match: SentenceMatch, score: float, figures: list[Figure] = (
 
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+
+
+_NAMING = word_set("", "ask_naming")
+
+
+def _gives_name(text: str) -> bool:
+    """Whether `text` gives a name with a naming word ("born Badran …", "known as", "code-named")."""
+    tokens = [w.lower() for w in words(text)]
+    pairs = {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    return any(t in _NAMING for t in tokens) or bool(pairs & _NAMING)
 
 
 def _names_someone(text: str, question: Question) -> bool:
@@ -464,8 +496,16 @@ def _count_near(question: Question, text: str) -> bool:
                 return False
             return any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in tokens[n + 1 : h])
 
+        def own_noun_between(n: int, h: int) -> bool:
+            # "23 strikes using attack aircraft": the number counts the plural right after it.
+            return any(
+                w[:1].islower() and len(w) > 3 and w.endswith("s") and not w.endswith("ss")
+                for w in tokens[n + 1 : h]
+            )
+
         return any(
-            (0 < h - n <= _NEAR and not of_others(n, h)) or (h == n and "-" in tokens[n])
+            (0 < h - n <= _NEAR and not of_others(n, h) and not own_noun_between(n, h))
+            or (h == n and "-" in tokens[n])
             for n in numbers
             for h in heads
         )
@@ -557,6 +597,14 @@ def _name_terms(question: Question, name: str) -> list[Term]:
     return [t for t in question.terms if t.is_name and t.word in own]
 
 
+# "died here", "fighting there": a place adverb, not "there were" / "there is" (which names no place).
+_HERE = re.compile(r"\bhere\b|\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b)", re.I)
+
+
+def _place_term(question: Question, word: str) -> list[Term]:
+    return [t for t in question.terms if t.word == word]
+
+
 def _compounds(question: Question) -> list[tuple[Term, Term]]:
     """The question's two-word nouns of plain words ("conference call", "hospital attack"): a modifier
     and its head, which an article names whole once and then by the head alone ("the call")."""
@@ -582,6 +630,8 @@ async def _said_earlier(
     thing in full once, then short."""
     names = [n for n in question.names if len(_name_terms(question, n)) > 1]
     compounds = _compounds(question)
+    # "292 Iraqis died here": the asked place ("in the Karrada attack") the article named before.
+    places = [t for t in _asked_places(question) if t.is_name]
     partial: dict[tuple[int, int], list[str]] = {}
     heads: dict[tuple[int, int], list[tuple[Term, Term]]] = {}
     for m in matches:
@@ -593,6 +643,10 @@ async def _said_earlier(
             hits = [_holds(t, held) for t in _name_terms(question, name)]
             if any(hits) and not all(hits):
                 partial.setdefault(key, []).append(name)
+        if _HERE.search(m.text):
+            for place in places:
+                if not _holds(place, _stems(around)):
+                    partial.setdefault(key, []).append(place.word)
         definite, own = _definite_heads(m.text), _stems(around)
         for modifier, head in compounds:
             if any(s in definite for s in head.stems) and not _holds(modifier, own):
@@ -607,7 +661,10 @@ async def _said_earlier(
         said = [
             n
             for n in partial.get(key, [])
-            if any(all(_holds(t, own) for t in _name_terms(question, n)) for own in sentences)
+            if any(
+                all(_holds(t, own) for t in _name_terms(question, n) or _place_term(question, n))
+                for own in sentences
+            )
         ]
         pairs = {pair for own in sentences for pair in own if " " in pair}
         said += [
@@ -688,6 +745,7 @@ async def _how_many(
                 sentences.append((_sentence_item(match, held * 0.95), match.article))
             continue
         answering = 0  # figures of this sentence that count what is asked
+        other_event = False  # a figure of this sentence counts those of another event
         for figure in found:
             context = " ".join(
                 x or "" for x in (match.text, figure.counts, figure.claimed_by, figure.where, figure.when)
@@ -701,10 +759,13 @@ async def _how_many(
                 question, figure.counts, match.text, figure.category
             ) or not names_held(question, context, context=before.get(key, ""), title=title):
                 continue
-            if _elsewhere(question, match.text, figure.where, before.get(key, ""), match.article.title):
+            if _elsewhere(question, match.text, figure.where, before.get(key, ""), title):
                 continue
             # A measure that names nothing it counts ("about seven miles") is no count of a noun that
             # stands elsewhere in its sentence ("asked volunteers to …").
+            if _other_event(question, figure.counts):
+                other_event = True
+                continue
             unit = _unit_of(figure.value) if not figure.counts else ""
             head = question.counted_head
             if unit and head is not None and _HOW_MANY.match(question.text) and not _holds_noun(head, unit):
@@ -715,7 +776,8 @@ async def _how_many(
             elif question.counted and figure.counts:
                 # "How many people …": the share of the counted words ("people") it says it counts.
                 own = _stems(figure.counts)
-                counted = sum(_holds(t, own) for t in question.counted) / len(question.counted)
+                counted = sum(_holds(t, own) or _people_named(t, figure.counts) for t in question.counted)
+                counted /= len(question.counted)
             else:
                 counted = coverage(question, figure.counts) if figure.counts else 0.5
             held = coverage(question, context, context=before.get(key, ""), title=title, earlier=extra)
@@ -739,8 +801,11 @@ async def _how_many(
             scored.append((item, match.article))
         if (
             not answering
+            # "killed or wounded at least 30 soldiers … where Ukraine has seized territory": the number
+            # is the figure of another event, not a count of the seized.
+            and not other_event
             and _count_near(question, match.text)
-            and not _elsewhere(question, match.text, None, before.get(key, ""), match.article.title)
+            and not _elsewhere(question, match.text, None, before.get(key, ""), title)
             and counts_what_is_asked(question, None, match.text)
             and names_held(question, match.text, context=before.get(key, ""), title=title)
         ):
@@ -906,6 +971,8 @@ async def _by_sentence(
             continue  # "The daily Yeni Safak said its offices … were attacked" says nothing of who did it
         if not question.negated and _denies(question, match.text):
             continue
+        if question.asks_name and not _gives_name(match.text):
+            continue  # "What was X's real name?" is answered by "born …", "known as …"
         if question.kind == "who" and not _names_someone(match.text, question):
             continue
         if question.kind == "who" and not _has_doer(question, match.text):

@@ -41,7 +41,19 @@ She is the director of the Sorin Mountain Hospital.
 
 After the mayor's death, Colonel Ivo Basri took command from Major Halim Tarek.
 
+Basri, born Ivan Basrinski in Lviv, served in the army for thirty years.
+
+In May, Tarek admitted that he had robbed and killed traders, and had abducted three Belovans in March.
+
+River patrols conducted 9 sweeps using attack boats near Lipa.
+
+Since the floods began, the army has conducted 12 rescue flights over the valley.
+
+Scouts killed or wounded at least 20 Merovian gunmen near Lipa, where the army has seized a depot.
+
 The population of Merov is growing at 3.1% a year.
+
+Shells hit the Lipa market in Belovo on Friday night.
 
 Operation Granite began once Operation Amber had ended.
 
@@ -52,6 +64,8 @@ Trucks brought bread and water to the school.
 The school gym became a shelter.
 
 Medics counted 30 wounded in the first week of the operation.
+
+It was the worst shelling of the war. Fourteen Belovans died here.
 
 A drone strike on May 2 hit two army trucks that had left the depot near Tavrino.
 
@@ -173,3 +187,35 @@ async def test_a_native_of_a_place_is_where_someone_is_from(db):
 async def test_a_figure_that_counts_nothing_does_not_count_a_noun_far_from_it(db):
     # "about six miles" is a distance; the volunteers are never counted.
     assert await _found(db, "How many volunteers came to the depot?") is None
+
+
+async def test_here_is_the_place_the_article_named_and_a_demonym_counts_people(db):
+    # "here" is the Lipa market, named seven sentences before; "Belovans" are people.
+    text = await _found(db, "How many people died in the Lipa shelling?")
+    assert text is not None and "Fourteen" in text
+
+
+async def test_a_question_for_a_name_is_answered_by_a_name(db):
+    # "real name" asks for a name; "born Ivan Basrinski" gives it without the words "real" or "name".
+    text = await _found(db, "What was Ivo Basri's real name?")
+    assert text is not None and "Ivan Basrinski" in text
+
+
+async def test_a_figure_of_another_event_does_not_answer_the_asked_one(db):
+    # The three Belovans were abducted; the article never counts whom Tarek killed.
+    assert await _found(db, "How many people did Tarek kill?") is None
+
+
+async def test_a_sentence_whose_number_counts_another_event_does_not_stand_in(db):
+    # The 20 gunmen were killed or wounded; "seized" is of a depot. Nothing counts gunmen captured.
+    assert await _found(db, "How many Merovian gunmen were captured?") is None
+
+
+async def test_carried_out_is_conducted(db):
+    text = await _found(db, "How many rescue flights has the army carried out?")
+    assert text is not None and "12" in text
+
+
+async def test_a_number_counts_the_noun_right_after_it_not_a_later_one(db):
+    # "9 sweeps using attack boats": nine sweeps, no count of attacks.
+    assert await _found(db, "How many chemical attacks have the river patrols carried out?") is None
