@@ -35,12 +35,14 @@ from summarize.question import (
     QuestionKind,
     Term,
     analyze_question,
+    is_event_word,
     related_words,
     same_speaker,
     speaker_key,
     stem,
     words,
 )
+from summarize.wordlists import word_set
 
 ANSWER_THRESHOLD = (
     0.65  # the least harm cost on dev (`python -m evaluation.ask --split dev`): no false answers
@@ -76,7 +78,8 @@ _MONTH = (
     r"september|october|november|december"
 )
 _PLACE_CUE = re.compile(
-    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?)\s+(?:the\s+)?"
+    # "a native of Kamensk": where someone is from
+    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|natives?\s+of)\s+(?:the\s+)?"
     # "in northern Syria", "in the vicinity of Ayn Issa", "in the heart of East Mosul"
     r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|vicinity|outskirts|heart|centre|"
     r"center|suburbs?|city|town|village|region|province|district|area|capital|port)\s+(?:of\s+(?:the\s+)?)?){0,2}"
@@ -176,7 +179,9 @@ def _holds(term: Term, stems: set[str]) -> bool:
     return term.is_name and len(own) >= 4 and any(s.startswith(own) for s in stems)
 
 
-def coverage(question: Question, text: str, *, context: str = "", title: str | None = None) -> float:
+def coverage(
+    question: Question, text: str, *, context: str = "", title: str | None = None, earlier: str = ""
+) -> float:
     """The weighted share of the question's content words that `text` holds (0..1).
 
     Words found only around it count half: in the `context` (the sentences just before, which a sentence
@@ -201,13 +206,20 @@ def coverage(question: Question, text: str, *, context: str = "", title: str | N
     refers_back = any(not t.is_name and t.stems[0] in definite for t in terms)
     # "He was ranked sixth …": a sentence opening on a pronoun is about the one named just before.
     named_before = _pronoun_led(text)
+    # "The 9,000 include about 700 children": a sentence that opens by referring back is about what
+    # the sentence before it says happened ("9,000 people were trapped"), so that event is its own.
+    before_stems = _stems(context) if _BACK_OPENING.match(text) else set()
+    # What the article established earlier for this sentence (`_said_earlier`) counts whole.
+    earlier_stems = _stems(earlier) if earlier else set()
     for term in terms:
-        if _holds(term, stems) or (term.is_name and _holds(term, title_stems)):
+        if _holds(term, stems) or (term.is_name and _holds(term, title_stems)) or _holds(term, earlier_stems):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
-            whole = named_before if term.is_name else refers_back
+            carried = term.is_event and _holds(term, before_stems)
+            whole = named_before if term.is_name else refers_back or carried
             score += term.weight if whole else term.weight / 2
+            event_held |= carried
     score /= total
     if not event_held and any(t.is_event for t in terms):
         score *= 0.5
@@ -260,6 +272,62 @@ def _holds_noun(term: Term, text: str) -> bool:
     )
 
 
+# Where a figure's counted phrase stops naming what it counts: a passive or relative clause, a place or a
+# time ("vehicles hit by a strike", "soldiers who died in Kursk", "people in Aleppo").
+_CLAUSE_START = frozenset(
+    {"by", "who", "which", "that", "in", "at", "near", "on", "from", "during", "after", "before", "since"}
+)
+
+
+def _own_noun(counts: str) -> str:
+    """A figure's counted phrase up to the clause after its noun ("Qaida vehicles hit by A U.S. strike"
+    → "Qaida vehicles"); the whole phrase when it opens with such a word."""
+    tokens = words(counts)
+    for index, token in enumerate(tokens):
+        if index and token.lower() in _CLAUSE_START:
+            # "hit by": the participle before "by" belongs to the clause too.
+            end = index - 1 if token.lower() == "by" and index > 1 else index
+            return " ".join(tokens[:end])
+    return counts
+
+
+def _counts_the_named(question: Question, counts: str) -> bool:
+    """Whether the figure counts only the people of a name of the question's counted phrase ("Syrians"
+    for "How many Syrian refugees …")."""
+    names = [t for t in question.counted if t.is_name]
+    return len(words(counts)) == 1 and any(_holds(t, _stems(counts)) for t in names)
+
+
+_HOW_MANY = re.compile(r"^\W*(?:(?:and|so|but)\s+)?how\s+many\b", re.IGNORECASE)  # a count, not a measure
+
+
+def _other_event(question: Question, counts: str | None) -> bool:
+    """Whether a figure counts those of another event than the asked one: "two Moroccans abducted"
+    for "How many people did he kill?" (the sentence's "killed traders" is not a count)."""
+    events = [t for t in question.terms if t.is_event]
+    own = [w for w in words(counts or "") if is_event_word(w)]
+    return bool(events and own) and not any(_holds(t, _stems(counts or "")) for t in events)
+
+
+def _people_named(term: Term, counts: str) -> bool:
+    """ "How many people …" is met by people counted by a name ("292 Iraqis", "40 Palestinians"): a
+    capitalised plural noun opening what the figure counts."""
+    tokens = words(counts)
+    return (
+        term.word in ("people", "persons")
+        and bool(tokens)
+        and tokens[0][:1].isupper()
+        and tokens[0].endswith("s")
+    )
+
+
+def _unit_of(value: str) -> str:
+    """The unit a figure's value is given in ("about seven miles" → miles), "" for a bare number."""
+    tokens = words(value)
+    last = tokens[-1] if tokens else ""
+    return last if last.isalpha() and not _NUMBER.search(last) else ""
+
+
 def counts_what_is_asked(
     question: Question, counts: str | None, sentence: str, category: str | None = None
 ) -> bool:
@@ -270,7 +338,11 @@ def counts_what_is_asked(
     # "How much money …" is answered by any sum of money ("a $10m bounty"): a mass noun names the
     # figure's category, not a thing that is counted.
     by_category = category is not None and category in question.measure_categories
-    if head is not None and not by_category and not _holds_noun(head, counts or sentence):
+    # What the figure counts is its own noun: "vehicles hit by a strike" are no count of strikes. People
+    # counted by the name the question gives them ("650,000 Syrians" for "Syrian refugees") are what
+    # the sentence says they are ("registered as refugees").
+    where = sentence if not counts or _counts_the_named(question, counts) else _own_noun(counts)
+    if head is not None and not by_category and not _holds_noun(head, where):
         return False
     names = [t for t in question.counted if t.is_name]
     if counts and names and not any(_holds(t, _stems(counts)) for t in names):
@@ -330,6 +402,16 @@ def _sentence_item(match: SentenceMatch, score: float, figures: list[Figure] = (
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 
 
+_NAMING = word_set("", "ask_naming")
+
+
+def _gives_name(text: str) -> bool:
+    """Whether `text` gives a name with a naming word ("born Badran …", "known as", "code-named")."""
+    tokens = [w.lower() for w in words(text)]
+    pairs = {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    return any(t in _NAMING for t in tokens) or bool(pairs & _NAMING)
+
+
 def _names_someone(text: str, question: Question) -> bool:
     """Whether `text` names a person or group the question does not: a capitalised word past the start of
     a sentence that is not one of the question's own words."""
@@ -356,14 +438,41 @@ _NO_DOER = frozenset(
 )
 
 
+_SUBORDINATORS = frozenset({"after", "before", "when", "while", "since", "until", "because", "as", "once"})
+
+
 def _has_doer(question: Question, text: str) -> bool:
     """Whether `text` can say who did what a who-question asks ("Who killed X?"): its event word is met
     by a word of doing ("killed", "shot"), not only by a state that has no doer ("X died")."""
-    events = [t for t in question.terms if t.is_event]
+    # "Who did X take orders from after Zarqawi died?": a clause after the asked verb is a time, not the deed.
+    own = set()
+    for word in words(question.text):
+        if word.lower() in _SUBORDINATORS:
+            break
+        own.add(word.lower())
+    events = [t for t in question.terms if t.is_event and t.word.split()[0] in own]
     if not events:
         return True
     held = _stems(text) - _NO_DOER
-    return all(_holds(t, held) for t in events)
+    return all(_holds(t, held) for t in events) and not _done_to_another(question, text, events)
+
+
+def _done_to_another(question: Question, text: str, events: list[Term]) -> bool:
+    """Whether every mention of the deed in `text` is of it done to someone the question does not name:
+    "the killing of Mayor Rusu" says nothing of who killed Varga."""
+    if not question.names:
+        return False
+    tokens = words(text)
+    asked = {w.lower() for w in words(question.text)}
+    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+
+    def of_another(index: int) -> bool:
+        after = [w for w in tokens[index + 1 : index + 5] if w.lower() not in _TITLE_WORDS]
+        if not after or after[0].lower() != "of" or len(after) < 2:
+            return False
+        return after[1][:1].isupper() and after[1].lower() not in asked
+
+    return bool(hits) and all(of_another(i) for i in hits)
 
 
 def _count_near(question: Question, text: str) -> bool:
@@ -387,8 +496,16 @@ def _count_near(question: Question, text: str) -> bool:
                 return False
             return any(w[:1].isupper() and w.lower() not in asked | STOP_WORDS for w in tokens[n + 1 : h])
 
+        def own_noun_between(n: int, h: int) -> bool:
+            # "23 strikes using attack aircraft": the number counts the plural right after it.
+            return any(
+                w[:1].islower() and len(w) > 3 and w.endswith("s") and not w.endswith("ss")
+                for w in tokens[n + 1 : h]
+            )
+
         return any(
-            (0 < h - n <= _NEAR and not of_others(n, h)) or (h == n and "-" in tokens[n])
+            (0 < h - n <= _NEAR and not of_others(n, h) and not own_noun_between(n, h))
+            or (h == n and "-" in tokens[n])
             for n in numbers
             for h in heads
         )
@@ -466,6 +583,103 @@ def _pronoun_led(text: str) -> bool:
     return _PRONOUN_SUBJECT.match(text) is not None
 
 
+# "The 9,000 …", "These 40 …", "Those killed …", "Of them, …": an opening that points at the sentence before.
+_BACK_OPENING = re.compile(
+    r"^\W*(?:(?:the|these|those)\s+\d[\d,.]*\b|these\b|those\b|of\s+(?:them|these|those)\b)", re.IGNORECASE
+)
+
+
+_EARLIER = 40  # sentences back that a name given in full is looked for in ("Karim" after "Karim Wasifi")
+
+
+def _name_terms(question: Question, name: str) -> list[Term]:
+    own = {w.lower() for w in words(name)}
+    return [t for t in question.terms if t.is_name and t.word in own]
+
+
+# "died here", "fighting there": a place adverb, not "there were" / "there is" (which names no place).
+_HERE = re.compile(r"\bhere\b|\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might)\b)", re.I)
+
+
+def _place_term(question: Question, word: str) -> list[Term]:
+    return [t for t in question.terms if t.word == word]
+
+
+def _compounds(question: Question) -> list[tuple[Term, Term]]:
+    """The question's two-word nouns of plain words ("conference call", "hospital attack"): a modifier
+    and its head, which an article names whole once and then by the head alone ("the call")."""
+    plain = {t.word: t for t in question.terms if not t.is_name and not t.is_type and " " not in t.word}
+    tokens = [w.lower() for w in words(question.text)]
+    return [
+        (plain[a], plain[b]) for a, b in zip(tokens, tokens[1:], strict=False) if a in plain and b in plain
+    ]
+
+
+def _definite_heads(text: str) -> set[str]:
+    tokens = [w.lower() for w in words(text)]
+    return {stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
+
+
+async def _said_earlier(
+    db: Database, chat_id: int, question: Question, matches: list[SentenceMatch], before: dict
+) -> dict[tuple[int, int], str]:
+    """For each candidate, what its article established earlier that the candidate refers to in short,
+    keyed by (article, sentence): a name of the question given in full ("Karim Wasifi") when the
+    candidate holds a capitalised part of it ("Karim"), and a compound noun's modifier ("conference")
+    when the candidate holds its head with a definite article ("the call"). News names a person or a
+    thing in full once, then short."""
+    names = [n for n in question.names if len(_name_terms(question, n)) > 1]
+    compounds = _compounds(question)
+    # "292 Iraqis died here": the asked place ("in the Karrada attack") the article named before.
+    places = [t for t in _asked_places(question) if t.is_name]
+    partial: dict[tuple[int, int], list[str]] = {}
+    heads: dict[tuple[int, int], list[tuple[Term, Term]]] = {}
+    for m in matches:
+        key = (m.article.article_id, m.sentence)
+        around = m.text + " " + before.get(key, "")
+        # The short form is itself written as a name: "the operation" is no short form of "Operation Amber".
+        held = _stems(" ".join(w for w in words(around) if w[:1].isupper()))
+        for name in names:
+            hits = [_holds(t, held) for t in _name_terms(question, name)]
+            if any(hits) and not all(hits):
+                partial.setdefault(key, []).append(name)
+        if _HERE.search(m.text):
+            for place in places:
+                if not _holds(place, _stems(around)):
+                    partial.setdefault(key, []).append(place.word)
+        definite, own = _definite_heads(m.text), _stems(around)
+        for modifier, head in compounds:
+            if any(s in definite for s in head.stems) and not _holds(modifier, own):
+                heads.setdefault(key, []).append((modifier, head))
+    if not partial and not heads:
+        return {}
+    earlier = await sentences_before(db, chat_id, list({**partial, **heads}), count=_EARLIER)
+    found: dict[tuple[int, int], str] = {}
+    for key in {**partial, **heads}:
+        sentences = [_stems(sentence) for sentence in _SPLIT.split(earlier.get(key, ""))]
+        # The name given whole in one sentence, not its words scattered over many.
+        said = [
+            n
+            for n in partial.get(key, [])
+            if any(
+                all(_holds(t, own) for t in _name_terms(question, n) or _place_term(question, n))
+                for own in sentences
+            )
+        ]
+        pairs = {pair for own in sentences for pair in own if " " in pair}
+        said += [
+            modifier.word
+            for modifier, head in heads.get(key, [])
+            if any(f"{m} {h}" in pairs for m in modifier.stems for h in head.stems)
+        ]
+        if said:
+            found[key] = " ".join(said)
+    return found
+
+
+_SPLIT = re.compile(r"(?<=[.!?])\s+")
+
+
 async def _candidates(
     db: Database, chat_id: int, question: Question, article_id: int | None
 ) -> list[SentenceMatch]:
@@ -511,22 +725,27 @@ async def _how_many(
     keys = [(m.article.article_id, m.sentence) for m in matches]
     figures, _ = await facts_in_sentences(db, chat_id, keys)
     before = await sentences_before(db, chat_id, keys)
+    earlier = await _said_earlier(db, chat_id, question, matches, before)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     sentences: list[tuple[AnswerItem, ArticleRef]] = []
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
+        # What the article said in full earlier ("the conference call", "Karim Wasifi").
+        extra = earlier.get(key, "")
+        title = " ".join(x for x in (match.article.title, extra) if x) or None
         if question.asks_age or question.asks_duration:
             # Only an age answers "how old", only a stretch of time "how long will …": a sentence with a
             # date (or a count of the people asked about) and the name is no answer.
             pattern = _AGE if question.asks_age else _DURATION
             if pattern.search(match.text) and names_held(
-                question, match.text, context=before.get(key, ""), title=match.article.title
+                question, match.text, context=before.get(key, ""), title=title
             ):
-                held = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
+                held = coverage(question, match.text, context=before.get(key, ""), title=title, earlier=extra)
                 sentences.append((_sentence_item(match, held * 0.95), match.article))
             continue
         answering = 0  # figures of this sentence that count what is asked
+        other_event = False  # a figure of this sentence counts those of another event
         for figure in found:
             context = " ".join(
                 x or "" for x in (match.text, figure.counts, figure.claimed_by, figure.where, figure.when)
@@ -538,9 +757,18 @@ async def _how_many(
             # "how many Ukrainian soldiers" when the sentence never says whose.
             if not counts_what_is_asked(
                 question, figure.counts, match.text, figure.category
-            ) or not names_held(question, context, context=before.get(key, ""), title=match.article.title):
+            ) or not names_held(question, context, context=before.get(key, ""), title=title):
                 continue
-            if _elsewhere(question, match.text, figure.where, before.get(key, ""), match.article.title):
+            if _elsewhere(question, match.text, figure.where, before.get(key, ""), title):
+                continue
+            # A measure that names nothing it counts ("about seven miles") is no count of a noun that
+            # stands elsewhere in its sentence ("asked volunteers to …").
+            if _other_event(question, figure.counts):
+                other_event = True
+                continue
+            unit = _unit_of(figure.value) if not figure.counts else ""
+            head = question.counted_head
+            if unit and head is not None and _HOW_MANY.match(question.text) and not _holds_noun(head, unit):
                 continue
             answering += 1
             if question.counted_head is not None:
@@ -548,10 +776,11 @@ async def _how_many(
             elif question.counted and figure.counts:
                 # "How many people …": the share of the counted words ("people") it says it counts.
                 own = _stems(figure.counts)
-                counted = sum(_holds(t, own) for t in question.counted) / len(question.counted)
+                counted = sum(_holds(t, own) or _people_named(t, figure.counts) for t in question.counted)
+                counted /= len(question.counted)
             else:
                 counted = coverage(question, figure.counts) if figure.counts else 0.5
-            held = coverage(question, context, context=before.get(key, ""), title=match.article.title)
+            held = coverage(question, context, context=before.get(key, ""), title=title, earlier=extra)
             score = 0.75 * held + 0.25 * counted
             if question.categories and figure.category not in question.categories:
                 score *= 0.85 if figure.category == "other" else 0.6
@@ -572,15 +801,18 @@ async def _how_many(
             scored.append((item, match.article))
         if (
             not answering
+            # "killed or wounded at least 30 soldiers … where Ukraine has seized territory": the number
+            # is the figure of another event, not a count of the seized.
+            and not other_event
             and _count_near(question, match.text)
-            and not _elsewhere(question, match.text, None, before.get(key, ""), match.article.title)
+            and not _elsewhere(question, match.text, None, before.get(key, ""), title)
             and counts_what_is_asked(question, None, match.text)
-            and names_held(question, match.text, context=before.get(key, ""), title=match.article.title)
+            and names_held(question, match.text, context=before.get(key, ""), title=title)
         ):
             # A number the figure extractor did not take (or took as counting something else): the whole
             # sentence, verbatim, scored a little lower.
             score = (
-                coverage(question, match.text, context=before.get(key, ""), title=match.article.title) * 0.9
+                coverage(question, match.text, context=before.get(key, ""), title=title, earlier=extra) * 0.9
             )
             sentences.append((_sentence_item(match, score), match.article))
     # Sentences stand in only when no stored figure answers.
@@ -604,8 +836,10 @@ async def _who_said(
         return await _speaker_sentences(db, chat_id, question, key, article_id)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for row in rows:
-        # No topic: every quote of that speaker answers. With one: how well the quote's sentence holds it.
-        score = coverage(question, row.sentence_text) if question.terms else 1.0
+        # No topic: every quote of that speaker answers. With one: how well the quote holds it, all of
+        # its sentences (a quote runs on past the sentence it is stored under).
+        text = row.sentence_text + " " + row.statement.quote
+        score = coverage(question, text) if question.terms else 1.0
         item = AnswerItem(
             kind="quote",
             text=row.statement.quote,
@@ -618,6 +852,10 @@ async def _who_said(
             score=score,
         )
         scored.append((item, row.article))
+    if question.terms:
+        # A quote the extractor gave to someone else ("“… the key to global reach, “Caughlin said.") is
+        # still in a sentence that names the speaker saying it.
+        scored += await _speaker_sentences(db, chat_id, question, key, article_id)
     return scored
 
 
@@ -706,26 +944,35 @@ async def _by_sentence(
     figures, _ = await facts_in_sentences(db, chat_id, keys)
     before = await sentences_before(db, chat_id, keys)
     top_bm25 = max(m.bm25 for m in matches) or 1.0
+    earlier = await _said_earlier(db, chat_id, question, matches, before)
     scored: list[tuple[AnswerItem, ArticleRef]] = []
     for match in matches:
         key = (match.article.article_id, match.sentence)
         found = figures.get(key, [])
-        if not names_held(question, match.text, context=before.get(key, ""), title=match.article.title):
+        # A name the article gave in full earlier stands like one in its title.
+        title = " ".join(x for x in (match.article.title, earlier.get(key)) if x) or None
+        if not names_held(question, match.text, context=before.get(key, ""), title=title):
             continue
         # Every content word of the question must be in the sentence or just before it: "When did the
         # ceasefire in Lebanon start?" is not answered by when something else in Lebanon started.
-        if words_missing(question, match.text + " " + before.get(key, "")):
+        if words_missing(question, " ".join((match.text, before.get(key, ""), earlier.get(key, "")))):
             continue
-        score = coverage(question, match.text, context=before.get(key, ""), title=match.article.title)
+        score = coverage(
+            question, match.text, context=before.get(key, ""), title=title, earlier=earlier.get(key, "")
+        )
         # An answer holds what the question asks for: a date or time for "when", a person or group for
         # "who", a place for "where"; a sentence without one is no answer, however many words it shares
         # with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
             continue
+        if question.asks_measure and not _NUMBER.search(_NOT_A_COUNT.sub(" ", match.text)):
+            continue  # "How fast is it growing?" is answered by a rate, not by "it is growing"
         if question.asks_claim and not _says_claimed(match.text):
             continue  # "The daily Yeni Safak said its offices … were attacked" says nothing of who did it
         if not question.negated and _denies(question, match.text):
             continue
+        if question.asks_name and not _gives_name(match.text):
+            continue  # "What was X's real name?" is answered by "born …", "known as …"
         if question.kind == "who" and not _names_someone(match.text, question):
             continue
         if question.kind == "who" and not _has_doer(question, match.text):

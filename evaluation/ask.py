@@ -115,6 +115,7 @@ class Outcome:
     found: bool
     correct: bool  # answerable: found and holds `expect`; unanswerable: declined
     best: float
+    batch: str = ""  # the question's "added" mark ("" for the first questions)
 
 
 async def _run(briefs: list[Any], questions: list[dict[str, Any]], seed_follow_ups: list[dict[str, str]]):
@@ -144,6 +145,7 @@ async def _run(briefs: list[Any], questions: list[dict[str, Any]], seed_follow_u
                             answer.found,
                             correct,
                             answer.best_score,
+                            q.get("added", ""),
                         )
                     )
                 sweep[threshold] = outcomes
@@ -168,7 +170,7 @@ def _pct(part: int, whole: int) -> str:
 
 def split_table(outcomes: list[Outcome], splits: tuple[str, ...]) -> list[str]:
     """Per split: answerable questions answered with the expected text, unanswerable ones answered."""
-    widths = [6, 10, 16, 16, 16, 16]
+    widths = [max(6, *(len(s) for s in splits)), 10, 16, 16, 16, 16]
     lines = [
         _row(
             [
@@ -199,6 +201,23 @@ def split_table(outcomes: list[Outcome], splits: tuple[str, ...]) -> list[str]:
                 widths,
             )
         )
+    return lines
+
+
+def batch_table(outcomes: list[Outcome]) -> list[str]:
+    """The dev split per batch of questions (their "added" mark): a fresh batch shows how the rules carry
+    to text they were not made on, which the whole dev figure hides."""
+    dev = [o for o in outcomes if o.split == "dev"]
+    batches = sorted({o.batch for o in dev})
+    if len(batches) < 2:
+        return []
+    lines = ["dev by batch (added):"]
+    for batch in batches:
+        table = split_table(
+            [Outcome(**{**o.__dict__, "split": batch or "first"}) for o in dev if o.batch == batch],
+            (batch or "first",),
+        )
+        lines.append(table[1])
     return lines
 
 
@@ -246,6 +265,7 @@ def report(shared: Path, splits: tuple[str, ...] | None = None) -> str:
     chosen = sweep.get(ANSWER_THRESHOLD) or next(iter(sweep.values()))
     lines += split_table(chosen, splits)
     lines.append("goal on test: answerable right >= 90%, unanswerable answered <= 5%")
+    lines += batch_table(chosen)
     lines.append(f"seed follow-up questions answered with their expected text: {sum(seed_ok)}/{len(seed_ok)}")
     lines.append("")
     lines.append("threshold sweep, dev split only (the threshold is chosen here, never on test):")

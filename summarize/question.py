@@ -9,7 +9,7 @@ the same stemmer the SQLite FTS5 index uses, so "killed" in a question meets "ki
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -49,6 +49,14 @@ _WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SAY_VERBS})\b", re.IGNORECASE)
 # "Who claimed the attack?" asks who did it (responsibility), not for a quote.
 _WHO_CLAIMED_DEED = re.compile(
     r"^\s*who\s+(?:has\s+)?claim(?:ed|s)?\s+(?:responsibility|credit|the|an?)\b", re.IGNORECASE
+)
+# "What was X's real name?", "What is the name of the group?": a name is asked for, not a word "name".
+_NAME_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?what\s+(?:is|was|are|were)\s+(?:(?:the|his|her|its|their)\s+)?"
+    r"(?:(?P<m1>real|full|birth|original|code|first|last)\s+)?names?\s+of\b"
+    r"|^\s*(?:(?:and|so|but)\s+)?what\s+(?:is|was|are|were)\s+.+?['’]s?\s+"
+    r"(?:(?P<m2>real|full|birth|original|code|first|last)\s+)?names?\s*\??\s*$",
+    re.IGNORECASE,
 )
 _WHO = re.compile(
     r"^\s*(?:(?:and|so|but)\s+)?(?:who|whom|which\s+(?:group|country|army|side|person|official))\b",
@@ -132,6 +140,14 @@ _EVENT_WORDS = {
     "kill", "shoot", "destroy", "intercept", "capture", "seize", "free", "release", "arrest", "kidnap",
     "evacuated", "displaced", "deployed", "executed", "kidnapped", "abducted", "missing", "launched", "fired",
 }  # fmt: skip
+
+
+def is_event_word(word: str) -> bool:
+    """Whether a word says what happened ("killed", "abducted", "shot"): a war verb or a past form."""
+    word = word.lower()
+    return word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4)
+
+
 # Words that point at a figure category (Figure.category values).
 _CATEGORY_WORDS: dict[str, tuple[Category, ...]] = {
     "killed": ("killed", "casualties"), "dead": ("killed", "casualties"), "died": ("killed", "casualties"),
@@ -221,6 +237,19 @@ class Question:
     def negated(self) -> bool:
         """ "Which side did not sign?": the question itself asks about something that did not happen."""
         return any(w.lower() in _NEGATORS or w.lower().endswith("n't") for w in words(self.text))
+
+    @property
+    def asks_name(self) -> bool:
+        """ "What was X's real name?": only a sentence that gives a name answers."""
+        return _NAME_QUESTION.match(self.text) is not None
+
+    @property
+    def asks_measure(self) -> bool:
+        """ "How fast is the economy growing?": a measure, so only a sentence with a number answers."""
+        tokens = [w.lower() for w in words(self.text)]
+        if tokens[:1] in (["and"], ["so"], ["but"]):
+            tokens = tokens[1:]
+        return len(tokens) > 1 and tokens[0] == "how" and tokens[1] in _MEASURE
 
     @property
     def asks_age(self) -> bool:
@@ -393,8 +422,8 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
         if following == "to" and word in _CATENATIVE:
             # "try to seize": what happened is the seizing; the article may say "attempted to seize".
             weight, is_event = 0.5, False
-        if index == 1 and tokens[0].lower() == "how" and word in ("old", "close"):
-            is_type = True  # "how old", "how close": the answer's type (an age, a distance), not a topic
+        if index == 1 and tokens[0].lower() == "how" and word in _MEASURE:
+            is_type = True  # "how old", "how fast": the answer's type (an age, a rate), not a topic
         terms.append(Term(word, (stem(word), *related), weight, is_name, is_event, is_type))
     return tuple(terms)
 
@@ -426,6 +455,7 @@ _MEASURED = re.compile(r"^\s*(?:(?:and|so|but)\s+)?how\s+(?!many\b|much\b)", re.
 _COUNTED_END = word_set("", "ask_counted_end")
 _PLURALS = word_set("", "ask_plural_nouns")
 _LIGHT_VERBS = word_set("", "ask_light_verbs")
+_MEASURE = word_set("", "ask_measure")
 
 
 def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
@@ -471,7 +501,7 @@ def analyze_question(text: str) -> Question:
         terms = _terms(rest, names, exclude=set())
         names = [n for n in names if n.lower() not in speaker.lower()]
         return Question(text, kind, terms, tuple(names), speaker, ())
-    if _WHO_CLAIMED_DEED.match(text):
+    if _WHO_CLAIMED_DEED.match(text) or _NAME_QUESTION.match(text):
         kind = "who"
     elif _WHO_SAID.match(text):
         kind = "who_said"
@@ -486,6 +516,11 @@ def analyze_question(text: str) -> Question:
     else:
         kind = "other"
     terms = _terms(text, names, exclude=set())
+    naming = _NAME_QUESTION.match(text)
+    if naming:
+        # "real name": the word "name" and its modifier are the answer's type, not words it must hold.
+        asked = {"name", "names", (naming.group("m1") or naming.group("m2") or "").lower()}
+        terms = tuple(replace(t, is_type=True, is_event=False) if t.word in asked else t for t in terms)
     counted: tuple[Term, ...] = ()
     if kind == "how_many":
         counted = _counted(text, terms)
