@@ -25,6 +25,8 @@ _NOT_NAME = frozenset({"relcl", "acl", "appos", "advcl", "punct", "parataxis", "
 ORG_NOUNS = word_set("", "org_nouns")
 # Role nouns; "the minister" refers back to a person named with that title ("Defence Minister X").
 PERSON_NOUNS = word_set("", "person_nouns")
+# Nouns that only name a person ("a young teacher, X"): a name beside one is a person (person_kinds.txt).
+PERSON_KINDS = word_set("", "person_kinds")
 # News agencies are named as recipients ("told AFP"), never the referent of "the alliance".
 MEDIA = word_set("", "media")
 # Heads that can say nothing: "Images of bullet casings ... suggest", "previous claims", "the data".
@@ -420,6 +422,24 @@ def resolve_pronoun(
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))
         return pool[0].name
+    return None
+
+
+def last_fitting_speaker(
+    doc: Doc, sentence_of, pronoun: Token, speakers: Sequence[Candidate], within: int = 12
+) -> str | None:
+    """For a "he"/"she" that `resolve_pronoun` left open: the most recent earlier speaker of that kind and
+    gender, at most `within` sentences back. Wire features quote a person, describe the scene for a
+    paragraph, then go back to them with "he says"; a bare pronoun tells the reader nothing."""
+    word = pronoun.lower_
+    if word not in _PRONOUN_GENDER:
+        return None
+    here = sentence_of(pronoun.i)
+    for c in reversed([c for c in speakers if c.token < pronoun.i]):
+        if here - sentence_of(c.token) > within:
+            return None
+        if _fits(word, c) and gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word]):
+            return c.name
     return None
 
 
