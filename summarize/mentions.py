@@ -175,14 +175,24 @@ def _name_hung_on_object(role: Token) -> Token | None:
     if not is_title(role) or any(c.dep_ == "appos" for c in role.children):
         return None
     doc = role.doc
-    for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to", "at")):
-        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ != "PERSON"):
-            for name in obj.children:
-                if name.dep_ != "appos" or name.i < obj.i or doc[name.left_edge.i - 1].text != ",":
-                    continue
-                if name.ent_type_ == "PERSON" or _is_person_name(doc, mention_of(name).span(doc).text):
-                    return name
+    for obj in _role_objects(role):
+        for name in obj.children:
+            if name.dep_ != "appos" or name.i < obj.i or doc[name.left_edge.i - 1].text != ",":
+                continue
+            if name.ent_type_ == "PERSON" or _is_person_name(doc, mention_of(name).span(doc).text):
+                return name
     return None
+
+
+def _role_objects(role: Token, depth: int = 3) -> Iterable[Token]:
+    """The objects of a role noun's "for / of / to / at X", and of the phrases hung on those ("the head of
+    the agency in Chad, X,": the parser hangs the name on the last object, Chad), at most `depth` deep."""
+    preps = ("for", "of", "to", "at") if depth == 3 else ("for", "of", "to", "at", "in")
+    for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in preps):
+        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ != "PERSON"):
+            yield obj
+            if depth > 1:
+                yield from _role_objects(obj, depth - 1)
 
 
 def named_mention(token: Token) -> Mention:

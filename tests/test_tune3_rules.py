@@ -4,6 +4,8 @@
 - A "he"/"she" speaker with no fitting antecedent in its own or the three sentences before is the most recent
   earlier speaker of that kind and gender: wire features quote a person, describe the scene for a paragraph,
   then return to them with "he says".
+- "The head of the agency in Chad, X, said": the name after a role noun's nested "of ... in ..." names the role
+  (the parser hangs it on the last object), as it already did one phrase deep ("a spokesman for Y, X").
 - A speaker named in apposition to a person noun ("a young teacher, X, said") is a person whatever the
   entity tagger called the name, so a later "she" can refer to them.
 """
@@ -35,3 +37,8 @@ def test_she_refers_to_a_speaker_named_beside_a_person_noun(nlp) -> None:
         "She says the children still come every morning."
     )
     assert _speakers(nlp, text) == ["Jihad", "Jihad"]
+
+
+def test_a_name_after_a_role_with_two_phrases_names_the_role(nlp) -> None:
+    text = '"Some 40 families were moved," the head of the aid agency in Chad, Maria Lopez, said on Monday.'
+    assert _speakers(nlp, text) == ["Maria Lopez"]
