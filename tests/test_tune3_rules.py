@@ -7,7 +7,8 @@
 - "The head of the agency in Chad, X, said": the name after a role noun's nested "of ... in ..." names the role
   (the parser hangs it on the last object), as it already did one phrase deep ("a spokesman for Y, X").
 - A speaker named in apposition to a person noun ("a young teacher, X, said") is a person whatever the
-  entity tagger called the name, so a later "she" can refer to them.
+  entity tagger called the name, so a later "she" can refer to them; so is a name in apposition to a role
+  noun ("UN envoy X" parsed as the envoy with X beside it), so "X said ... and he warned" stays with X.
 """
 
 from __future__ import annotations
@@ -42,3 +43,24 @@ def test_she_refers_to_a_speaker_named_beside_a_person_noun(nlp) -> None:
 def test_a_name_after_a_role_with_two_phrases_names_the_role(nlp) -> None:
     text = '"Some 40 families were moved," the head of the aid agency in Chad, Maria Lopez, said on Monday.'
     assert _speakers(nlp, text) == ["Maria Lopez"]
+
+
+def test_he_in_the_same_sentence_is_the_envoy_named_beside_his_title(nlp) -> None:
+    text = (
+        "In an address, President Omar Bakr said his country would take the children. "
+        "The head of the aid agency, Ali Noor, told reporters that the wounded would go first. "
+        "UN Chad envoy Staffan de Mistura said about 900 people were trapped and he warned that the camp was unsafe."
+    )
+    assert _speakers(nlp, text)[-2:] == ["Staffan de Mistura", "Staffan de Mistura"]
+
+
+def test_sentences_glued_before_an_acronym_or_after_a_closing_quote_are_split() -> None:
+    """Scraped wire text loses the space after a stop: "moved.UN officials" and "safe".The head" ran two
+    sentences together, so a pronoun in the second was read against the speakers of the first."""
+    from summarize.clean import clean_text
+
+    text = clean_text(
+        'The trucks were moved.UN officials said 40 families left. She called the camp "safe".The head of the camp agreed.'
+    ).text
+    assert "moved. UN officials" in text and '"safe". The head' in text
+    assert "U.S.Army" in clean_text("The U.S.Army said so.").text  # no two lower-case letters before the stop

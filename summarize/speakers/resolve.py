@@ -81,11 +81,12 @@ class Resolver:
 
 
 def _beside_a_person_kind(head) -> bool:
-    """A proper name in apposition to a noun that only names a person: "a young teacher, X" (X is the
-    noun's appositive) or "X, a former student" (the noun is X's)."""
+    """A proper name in apposition to a noun that only names a person or to a person's role: "a young
+    teacher, X" (X is the noun's appositive), "X, a former student" (the noun is X's), "UN envoy X" parsed
+    as the envoy with X in apposition."""
     if head.pos_ != "PROPN":
         return False
     nouns = [c for c in head.children if c.dep_ == "appos"]
     if head.dep_ == "appos":
         nouns.append(head.head)
-    return any(n.lemma_.lower() in PERSON_KINDS for n in nouns)
+    return any(n.lemma_.lower() in PERSON_KINDS or n.lemma_.lower() in PERSON_NOUNS for n in nouns)
