@@ -20,9 +20,12 @@ _UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-
 _TERMINAL_END = re.compile(r"[.!?…]['\"”’)\]»]*$")
 # A sentence glued to the next by a lost line break: "community.Dr Venter" (seen in scraped BBC text).
 # The next sentence may open with a one-letter word ("border.A former medic", "said.I saw"); "U.S.A" has
-# no two lower-case letters before its stop.
+# no two lower-case letters before its stop. It may also open with an acronym ("moved.UN officials"), and
+# the stop may follow a closing quote ("called it "safe".The head").
+_NEXT_OPENING = r"(?=[A-Z][a-z]|[AI] |[A-Z]{2,}[\s,])"
 _GLUED_SENTENCE = re.compile(
-    r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z]|[AI] )|(?<=[a-z]{2}[.!?][\"”’])(?=[A-Z][a-z]|[AI] )"
+    rf"(?<=[a-z]{{2}}[.!?]){_NEXT_OPENING}|(?<=[a-z]{{2}}[.!?][\"”’]){_NEXT_OPENING}"
+    rf"|(?<=[a-z]{{2}}[\"”’][.!?]){_NEXT_OPENING}"
 )
 
 # A dateline on a line of its own: "KIEV", "KYIV, Ukraine", "WASHINGTON (Reuters) -".

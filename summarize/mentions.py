@@ -25,6 +25,8 @@ _NOT_NAME = frozenset({"relcl", "acl", "appos", "advcl", "punct", "parataxis", "
 ORG_NOUNS = word_set("", "org_nouns")
 # Role nouns; "the minister" refers back to a person named with that title ("Defence Minister X").
 PERSON_NOUNS = word_set("", "person_nouns")
+# Nouns that only name a person ("a young teacher, X"): a name beside one is a person (person_kinds.txt).
+PERSON_KINDS = word_set("", "person_kinds")
 # News agencies are named as recipients ("told AFP"), never the referent of "the alliance".
 MEDIA = word_set("", "media")
 # Heads that can say nothing: "Images of bullet casings ... suggest", "previous claims", "the data".
@@ -173,14 +175,24 @@ def _name_hung_on_object(role: Token) -> Token | None:
     if not is_title(role) or any(c.dep_ == "appos" for c in role.children):
         return None
     doc = role.doc
-    for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to", "at")):
-        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ != "PERSON"):
-            for name in obj.children:
-                if name.dep_ != "appos" or name.i < obj.i or doc[name.left_edge.i - 1].text != ",":
-                    continue
-                if name.ent_type_ == "PERSON" or _is_person_name(doc, mention_of(name).span(doc).text):
-                    return name
+    for obj in _role_objects(role):
+        for name in obj.children:
+            if name.dep_ != "appos" or name.i < obj.i or doc[name.left_edge.i - 1].text != ",":
+                continue
+            if name.ent_type_ == "PERSON" or _is_person_name(doc, mention_of(name).span(doc).text):
+                return name
     return None
+
+
+def _role_objects(role: Token, depth: int = 3) -> Iterable[Token]:
+    """The objects of a role noun's "for / of / to / at X", and of the phrases hung on those ("the head of
+    the agency in Chad, X,": the parser hangs the name on the last object, Chad), at most `depth` deep."""
+    preps = ("for", "of", "to", "at") if depth == 3 else ("for", "of", "to", "at", "in")
+    for prep in (c for c in role.children if c.dep_ == "prep" and c.lower_ in preps):
+        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ != "PERSON"):
+            yield obj
+            if depth > 1:
+                yield from _role_objects(obj, depth - 1)
 
 
 def named_mention(token: Token) -> Mention:
@@ -420,6 +432,24 @@ def resolve_pronoun(
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))
         return pool[0].name
+    return None
+
+
+def last_fitting_speaker(
+    doc: Doc, sentence_of, pronoun: Token, speakers: Sequence[Candidate], within: int = 12
+) -> str | None:
+    """For a "he"/"she" that `resolve_pronoun` left open: the most recent earlier speaker of that kind and
+    gender, at most `within` sentences back. Wire features quote a person, describe the scene for a
+    paragraph, then go back to them with "he says"; a bare pronoun tells the reader nothing."""
+    word = pronoun.lower_
+    if word not in _PRONOUN_GENDER:
+        return None
+    here = sentence_of(pronoun.i)
+    for c in reversed([c for c in speakers if c.token < pronoun.i]):
+        if here - sentence_of(c.token) > within:
+            return None
+        if _fits(word, c) and gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word]):
+            return c.name
     return None
 
 

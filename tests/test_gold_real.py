@@ -42,9 +42,11 @@ def real(shared_dir: Path) -> list[GoldArticle]:
 
 def test_the_gold_set_is_valid(real) -> None:
     assert validate(real) == []
-    assert len(real) >= 34
+    assert len(real) >= 42
     assert sum(a.split == "tune" for a in real) == sum(a.split == "test" for a in real)
     assert sum(a.split == "tune2" for a in real) >= 10
+    assert sum(a.split == "tune3" for a in real) >= 6
+    assert all("wire" in a.kind or "report" in a.kind for a in real if a.split == "tune3")
     assert {a.name.split(":")[0] for a in real} == {"re3d", "aebn", "frank"}
     assert sum(len(a.figures) for a in real) >= 100 and sum(len(a.statements) for a in real) >= 150
 
@@ -168,11 +170,15 @@ def test_scorer_accepts_any_listed_claimant_name_and_sums_tallies() -> None:
 def test_tune_errors_never_lists_the_test_split(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         tune_errors(tmp_path, ("tune", "test"))
+    with pytest.raises(ValueError):
+        tune_errors(tmp_path, ("tune3", "test"))
 
 
 def test_gold_splits_env_accepts_the_tuning_splits_and_rejects_unknown(monkeypatch) -> None:
     monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune, tune2")
     assert _wanted_splits() == ["tune", "tune2"]
+    monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune,tune2,tune3")
+    assert _wanted_splits() == ["tune", "tune2", "tune3"]
     monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune,dev")
     with pytest.raises(ValueError):
         _wanted_splits()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from summarize.mentions import (
     ORG_NOUNS,
+    PERSON_KINDS,
     PERSON_NOUNS,
     Candidate,
     Mention,
     has_person_title,
     is_nominal,
     is_pronoun,
+    last_fitting_speaker,
     resolve_nominal,
     resolve_pronoun,
 )
@@ -32,7 +34,11 @@ class Resolver:
         if head.lower_ in ("we", "i") and self.document_speaker:
             return self.document_speaker
         if is_pronoun(head):
-            return resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers) or text
+            return (
+                resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers)
+                or last_fitting_speaker(doc, parsed.sentence_index, head, self.speakers)
+                or text
+            )
         if is_nominal(doc, mention):
             resolved = resolve_nominal(doc, parsed.sentences, parsed.sentence_index, mention)
             return f"{resolved} ({text})" if resolved else text
@@ -54,6 +60,8 @@ class Resolver:
             or has_person_title(self.parsed.doc, mention)
         ):
             kind = "person"
+        elif _beside_a_person_kind(head):
+            kind = "person"  # "One young teacher, X, tells me ...": a person, whatever the tagger said
         elif head.lemma_.lower() in PERSON_NOUNS and head.tag_ == "NN":
             kind = "person"  # "the regional governor said ... , he added": a later "he" is the governor
         elif head.lemma_.lower() in ORG_NOUNS and head.tag_ in ("NN", "NNP"):
@@ -70,3 +78,15 @@ class Resolver:
         else:
             kind = "person"  # "a NATO official", "a Ukrainian army source"
         return kind
+
+
+def _beside_a_person_kind(head) -> bool:
+    """A proper name in apposition to a noun that only names a person or to a person's role: "a young
+    teacher, X" (X is the noun's appositive), "X, a former student" (the noun is X's), "UN envoy X" parsed
+    as the envoy with X in apposition."""
+    if head.pos_ != "PROPN":
+        return False
+    nouns = [c for c in head.children if c.dep_ == "appos"]
+    if head.dep_ == "appos":
+        nouns.append(head.head)
+    return any(n.lemma_.lower() in PERSON_KINDS or n.lemma_.lower() in PERSON_NOUNS for n in nouns)
