@@ -160,11 +160,11 @@ def score(
                 f"{item['id']} {span.start} {figure.value!r} [{verdict}] gold {source!r} ours {ours!r}"
             )
             if rules is not None:
-                outcome = {"source": "missing"}.get(verdict, verdict) if ours is None else verdict
-                if verdict == "source" and ours is not None:
-                    outcome = "wrong"
-                if verdict == "nobody":
-                    outcome = "nobody, shown" if ours is not None else "nobody, none"
+                outcome = verdict  # "right" or "pronoun" as they are
+                if verdict == "source":
+                    outcome = "missing" if ours is None else "wrong"
+                elif verdict == "nobody":
+                    outcome = "nobody, none" if ours is None else "nobody, shown"
                 tally.by_rule[rules.get((id(parsed.doc), span.start), "?")][outcome] += 1
             if note is not None:
                 sentence = parsed.sentences[figure.sentence].text.replace("\n", " ")

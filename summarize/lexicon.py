@@ -19,10 +19,11 @@ def is_speech_sense(verb: Token) -> bool:
     if particle is None:
         return True
     following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-    return not (
-        any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children)
-        or (following is not None and following.lower_ == particle)
-    )
+    return not (_has_particle(verb, particle) or (following is not None and following.lower_ == particle))
+
+
+def _has_particle(verb: Token, particle: str) -> bool:
+    return any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children)
 
 
 _PARTICLE_SPEECH: dict[str, str] = word_pairs("", "particle_speech")
@@ -31,7 +32,7 @@ _PARTICLE_SPEECH: dict[str, str] = word_pairs("", "particle_speech")
 def is_particle_speech(verb: Token) -> bool:
     """A verb that is speech only with its particle ("pointed out that ...")."""
     particle = _PARTICLE_SPEECH.get(verb.lemma_.lower())
-    return particle is not None and any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children)
+    return particle is not None and _has_particle(verb, particle)
 
 
 # Multi-word cues whose object is the source: "according to X", "citing X", "quoted by X".

@@ -4,20 +4,7 @@ sentences that are not taken from it."""
 
 from __future__ import annotations
 
-from summarize.figures import extract_figures
-from summarize.model import Figure
-from summarize.parse import parse
-from summarize.speakers import find_attributions
-
-
-def _figures(nlp, text: str) -> tuple[Figure, ...]:
-    parsed = parse(text, nlp=nlp)
-    return extract_figures(parsed, find_attributions(parsed))
-
-
-def _claimant(nlp, text: str, value: str) -> str | None:
-    (figure,) = [f for f in _figures(nlp, text) if f.value == value]
-    return figure.claimed_by
+from tests.test_claimant_paths import _claimant, _figures
 
 
 def test_a_year_written_with_an_apostrophe_is_no_figure(nlp):
