@@ -67,6 +67,15 @@ def _key_batches(keys: Sequence[tuple[int, int]]) -> Iterator[tuple[str, list[in
         )
 
 
+def join_keeping_order(db: Database) -> str:
+    """The join that keeps its left table the outer loop, e.g. from a VALUES list of wanted keys into a
+    table's (article_id, ...) index. SQLite: CROSS JOIN fixes that order. Without statistics (a new
+    database: `PRAGMA optimize` first runs at close) its planner swaps it, past about a hundred keys, for a
+    scan of all the chat's articles: measured 22 ms instead of 0.8 ms per call at 10,000 articles.
+    PostgreSQL's planner needs no hint (and its CROSS JOIN takes no ON)."""
+    return "JOIN" if db.dialect == "postgresql" else "CROSS JOIN"
+
+
 def _article(row: sqlite3.Row) -> ArticleRef:
     channel = row["a_channel"] or (f"@{row['a_username']}" if row["a_username"] else None)
     return ArticleRef(
@@ -191,8 +200,7 @@ async def facts_in_sentences(
     figures: dict[tuple[int, int], list[Figure]] = {}
     quotes: dict[tuple[int, int], list[Statement]] = {}
     unique = list(dict.fromkeys(keys))
-    # PostgreSQL's planner needs no such hint (and its CROSS JOIN takes no ON)
-    join = "JOIN" if db.dialect == "postgresql" else "CROSS JOIN"
+    join = join_keeping_order(db)
     async with db.connections.reading() as conn:
         for values, flat in _key_batches(unique):
             for table, target, build in (
@@ -216,8 +224,11 @@ async def facts_in_sentences(
 # The chat's quotes whose speaker key holds a substring (parameters: chat, chat, chat, key, limit). The test
 # runs on the chat's distinct speaker keys, read by a loose scan of the (chat_id, speaker_key) index (one
 # seek per distinct key: a chat's speakers repeat from article to article), not on every quote; then only
-# the matching keys' quotes are read, sorted and cut to `limit` before any sentence text is read.
-_BY_SPEAKER = f"""
+# the matching keys' quotes are read, sorted and cut to `limit` before any sentence text is read. `{join}`
+# keeps quotes the outer loop: with statistics SQLite's planner would rather walk all the chat's articles
+# newest first and test each one's quotes, which stops early only when many quotes match (measured at 10,000
+# articles: 18 ms for a name no quote has, 0.7 ms driven from the speaker index).
+BY_SPEAKER = """
 WITH RECURSIVE speakers (speaker_key) AS (
     SELECT min(speaker_key) FROM quotes WHERE chat_id = ?
     UNION ALL
@@ -228,7 +239,7 @@ WITH RECURSIVE speakers (speaker_key) AS (
 hits AS (
     SELECT q.id AS qid, a.received_at AS received
     FROM quotes AS q
-    JOIN articles AS a ON a.id = q.article_id AND a.chat_id = q.chat_id
+    {join} articles AS a ON a.id = q.article_id AND a.chat_id = q.chat_id
     WHERE q.chat_id = ? AND q.speaker_key IN (
         SELECT speaker_key FROM speakers WHERE instr(speaker_key, ?) > 0
     )
@@ -236,7 +247,7 @@ hits AS (
     LIMIT ?
 )
 SELECT q.speaker, q.kind, q.quote, q.sentence,
-       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text, {_ARTICLE}
+       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text, {article}
 FROM hits
 JOIN quotes AS q ON q.id = hits.qid
 JOIN articles AS a ON a.id = q.article_id AND a.chat_id = q.chat_id
@@ -255,7 +266,7 @@ async def quotes_by_speaker(
     check_chat_id(chat_id)
     async with db.connections.reading() as conn:
         rows = await conn.execute_fetchall(
-            _BY_SPEAKER,
+            BY_SPEAKER.format(join=join_keeping_order(db), article=_ARTICLE),
             (chat_id, chat_id, chat_id, fold(key), limit),
         )
     return [QuoteMatch(_article(row), statement_from_row(row), row["sentence_text"]) for row in rows]
@@ -283,6 +294,29 @@ async def _article_quotes_by_speaker(
     return [QuoteMatch(_article(row), statement_from_row(row), row["sentence_text"]) for row in rows]
 
 
+# Sentence texts by (article_id, position) keys given as VALUES rows, `{join}` from `join_keeping_order`.
+SENTENCES_BEFORE = """
+WITH wanted (article_id, position) AS (VALUES {values})
+SELECT w.article_id, w.position AS target,
+       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
+FROM wanted AS w
+{join} sentences AS s ON s.article_id = w.article_id
+     AND s.position BETWEEN w.position - CAST(? AS INTEGER) AND w.position - 1
+JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
+WHERE s.chat_id = ?
+ORDER BY w.article_id, w.position, s.position
+"""
+SENTENCES_AT = """
+WITH wanted (article_id, position) AS (VALUES {values})
+SELECT w.article_id, w.position,
+       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
+FROM wanted AS w
+{join} sentences AS s ON s.article_id = w.article_id AND s.position = w.position
+JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
+WHERE s.chat_id = ?
+"""
+
+
 async def sentences_before(
     db: Database, chat_id: int, keys: Sequence[tuple[int, int]], *, count: int = 2
 ) -> dict[tuple[int, int], str]:
@@ -290,20 +324,11 @@ async def sentences_before(
     check_chat_id(chat_id)
     found: dict[tuple[int, int], list[str]] = {}
     unique = list(dict.fromkeys(keys))
+    join = join_keeping_order(db)
     async with db.connections.reading() as conn:
         for values, flat in _key_batches(unique):
             rows = await conn.execute_fetchall(
-                f"""
-                WITH wanted (article_id, position) AS (VALUES {values})
-                SELECT w.article_id, w.position AS target,
-                       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
-                FROM wanted AS w
-                JOIN sentences AS s ON s.article_id = w.article_id
-                     AND s.position BETWEEN w.position - CAST(? AS INTEGER) AND w.position - 1
-                JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
-                WHERE s.chat_id = ?
-                ORDER BY w.article_id, w.position, s.position
-                """,
+                SENTENCES_BEFORE.format(values=values, join=join),
                 (*flat, count, chat_id),
             )
             for row in rows:
@@ -318,18 +343,11 @@ async def sentences_at(
     check_chat_id(chat_id)
     found: dict[tuple[int, int], str] = {}
     unique = list(dict.fromkeys(keys))
+    join = join_keeping_order(db)
     async with db.connections.reading() as conn:
         for values, flat in _key_batches(unique):
             rows = await conn.execute_fetchall(
-                f"""
-                WITH wanted (article_id, position) AS (VALUES {values})
-                SELECT w.article_id, w.position,
-                       substr(a.text, s.char_start + 1, s.char_end - s.char_start) AS sentence_text
-                FROM wanted AS w
-                JOIN sentences AS s ON s.article_id = w.article_id AND s.position = w.position
-                JOIN articles AS a ON a.id = s.article_id AND a.chat_id = s.chat_id
-                WHERE s.chat_id = ?
-                """,
+                SENTENCES_AT.format(values=values, join=join),
                 (*flat, chat_id),
             )
             for row in rows:
