@@ -28,6 +28,15 @@ PLACE_WHOLES = frozenset({"city", "country", "territory", "land", "region", "pro
 CAUSATIVE_VERBS = frozenset({"force", "compel", "drive"})
 
 
+def _as_complement_clause(token: Token) -> bool:
+    """ "listed as displaced", parsed as a clause; never "arrested as they fled" (a clause with its own subject)."""
+    return (
+        token.dep_ == "advcl"
+        and any(a.lower_ == "as" and a.dep_ in ("advmod", "mark", "prep") for a in token.children)
+        and not any(a.dep_ in ("nsubj", "nsubjpass") for a in token.children)
+    )
+
+
 def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Category:
     if m.unit is not None:
         kind = m.unit.kind
@@ -63,6 +72,12 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
     # "6.5 million remain refugees": the complement says what they are
     for verb in verbs:
         lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in ("attr", "oprd", "acomp")}
+        # "500,000 are registered as refugees", "40 were counted as dead": what they are counted as
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "as":
+                lemmas |= {o.lemma_.lower() for o in child.children if o.dep_ in ("pobj", "amod", "acomp")}
+            elif _as_complement_clause(child):
+                lemmas.add(child.lemma_.lower())
         # "forcing tens of thousands of people to flee": a causative's infinitive says what befell them
         if verb.lemma_.lower() in CAUSATIVE_VERBS:
             lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp"}

@@ -199,9 +199,38 @@ def _event_verbs(role: Token) -> tuple[list[Token], str | None]:
     return verbs, role_name
 
 
+def _state_word_of_another_count(role: Token, verb: Token) -> bool:
+    """Whether `verb` is the state word of the count just before it, not `role`'s verb. In "1,200 civilians
+    and 30 wounded were evacuated" the parser may make "wounded" the verb of "civilians": it says what the
+    30 are, and the civilians are not wounded."""
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    return (
+        verb.lower_ in STATE_ADJECTIVES
+        and before is not None
+        and before.like_num
+        and before.i != role.i
+        and not (before.dep_ == "nummod" and before.head.i == role.i)  # "30 wounded" counted by its own noun
+    )
+
+
 def _governing_verbs(role: Token) -> tuple[list[Token], str | None]:
     verb = role.head
     dep = role.dep_
+    if dep in ("nsubj", "nsubjpass") and _state_word_of_another_count(role, verb):
+        # the clause's own verb, if the parser hung it under the state word ("... wounded were evacuated")
+        clause = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in ("ccomp", "conj")
+                and c.pos_ == "VERB"
+                and any(a.dep_ == "auxpass" for a in c.children)
+            ),
+            None,
+        )
+        if clause is None:
+            return [], None
+        verb, dep = clause, "nsubjpass"
     if dep == "pobj" and verb.dep_ in ("prep", "agent") and verb.head.pos_ in ("VERB", "AUX"):
         return [verb.head], "oblique"
     if dep == "npadvmod" and verb.lower_ in _PARTICLES and verb.head.pos_ == "VERB" and role.i > verb.i:

@@ -1,0 +1,58 @@
+"""Figure categories on wire copy: causes found on the real tune3 split (wire reports), each checked on
+invented sentences not taken from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_figures_categories import _category, _figures
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "category"),
+    [
+        (
+            "More than 500,000 Afghans are registered as refugees in Pakistan, the agency said.",
+            "More than 500,000",
+            "displaced",
+        ),
+        (
+            "About 9,000 residents were listed as displaced after the floods and the shelling.",
+            "About 9,000",
+            "displaced",
+        ),
+        ("Some 40 fighters were counted as dead after the battle for the ridge.", "Some 40", "killed"),
+    ],
+)
+def test_what_a_count_is_registered_or_counted_as_gives_its_category(nlp, text, value, category):
+    assert _category(_figures(nlp, text), value) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        (
+            "Some 1,200 civilians and more than 30 wounded were evacuated from the town on Sunday.",
+            "Some 1,200",
+            "more than 30",
+        ),
+        (
+            "About 400 residents and 25 injured were taken out of the besieged district overnight.",
+            "About 400",
+            "25",
+        ),
+    ],
+)
+def test_the_state_word_of_a_coordinated_count_is_not_the_other_counts_verb(nlp, text, first, second):
+    """ "1,200 civilians and 30 wounded were evacuated": 30 are wounded, the 1,200 civilians are not."""
+    figures = _figures(nlp, text)
+    (civilians,) = [f for f in figures if f.value == first]
+    assert civilians.category != "wounded"
+    assert "wounded" not in (civilians.counts or "") and "injured" not in (civilians.counts or "")
+    assert _category(figures, second) == "wounded"
+
+
+def test_a_clause_with_its_own_subject_after_as_says_nothing_of_the_count(nlp):
+    """A clause after "as" with its own subject ("as they fled") says what they did, not what they are."""
+    figures = _figures(nlp, "Police arrested 30 protesters as they fled the square on Friday.")
+    assert _category(figures, "30") != "displaced"
