@@ -56,3 +56,23 @@ def test_a_clause_with_its_own_subject_after_as_says_nothing_of_the_count(nlp):
     """A clause after "as" with its own subject ("as they fled") says what they did, not what they are."""
     figures = _figures(nlp, "Police arrested 30 protesters as they fled the square on Friday.")
     assert _category(figures, "30") != "displaced"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "category"),
+    [
+        (
+            "Over the same month more than 2,000 people - many of them children - have been killed, the monitor said.",
+            "more than 2,000",
+            "killed",
+        ),
+        (
+            "Some 300 residents \u2013 most of them elderly \u2013 were wounded in the shelling, the governor said.",
+            "Some 300",
+            "wounded",
+        ),
+    ],
+)
+def test_a_count_keeps_its_verb_across_a_dashed_aside(nlp, text, value, category):
+    """In "2,000 people - many of them children - have been killed" the aside between dashes is no subject."""
+    assert _category(_figures(nlp, text), value) == category

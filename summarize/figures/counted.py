@@ -213,9 +213,39 @@ def _state_word_of_another_count(role: Token, verb: Token) -> bool:
     )
 
 
+_DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+_ASIDE_WORDS = 10  # the longest aside between dashes looked across
+
+
+def _verb_after_aside(role: Token) -> Token | None:
+    """The verb right after a dashed aside that follows `role` ("2,000 people - many of them children - have
+    been killed"), which the parser tends to leave unattached to the noun before it."""
+    doc = role.doc
+    if role.i + 1 >= len(doc) or doc[role.i + 1].text not in _DASHES:
+        return None
+    close = next(
+        (t for t in doc[role.i + 2 : role.i + 2 + _ASIDE_WORDS] if t.text in _DASHES or t.is_sent_start),
+        None,
+    )
+    if close is None or close.text not in _DASHES or close.i + 1 >= len(doc):
+        return None
+    after = doc[close.i + 1]
+    if after.pos_ == "AUX" and after.head.pos_ == "VERB" and after.head.i > after.i:
+        return after.head
+    return after if after.pos_ == "VERB" else None
+
+
 def _governing_verbs(role: Token) -> tuple[list[Token], str | None]:
     verb = role.head
     dep = role.dep_
+    if dep not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "oprd", "npadvmod") or verb.pos_ not in (
+        "VERB",
+        "AUX",
+    ):
+        after = _verb_after_aside(role)
+        if after is not None:
+            passive = any(c.dep_ == "auxpass" for c in after.children)
+            verb, dep = after, ("nsubjpass" if passive else "nsubj")
     if dep in ("nsubj", "nsubjpass") and _state_word_of_another_count(role, verb):
         # the clause's own verb, if the parser hung it under the state word ("... wounded were evacuated")
         clause = next(
