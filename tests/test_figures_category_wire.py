@@ -76,3 +76,29 @@ def test_a_clause_with_its_own_subject_after_as_says_nothing_of_the_count(nlp):
 def test_a_count_keeps_its_verb_across_a_dashed_aside(nlp, text, value, category):
     """In "2,000 people - many of them children - have been killed" the aside between dashes is no subject."""
     assert _category(_figures(nlp, text), value) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "category"),
+    [
+        ("The number of troops deployed to the border rose to 5,000 last week.", "5,000", "troops"),
+        (
+            "Monday's strikes brought the total number of munitions dropped on the city to 1,340.",
+            "1,340",
+            "equipment",
+        ),
+    ],
+)
+def test_a_number_that_a_total_reaches_takes_the_category_of_what_is_totalled(nlp, text, value, category):
+    """In "the number of troops rose to 5,000" the 5,000 are troops, though "number" is the verb's subject."""
+    assert _category(_figures(nlp, text), value) == category
+
+
+@pytest.mark.parametrize("when", ["last week", "next month", "previous year"])
+def test_a_count_followed_by_when_it_happened_is_no_stretch_of_time(nlp, when):
+    """A count "rose to 5,000 last week" is 5,000 of something, not 5,000 weeks; "four long years" stays a time."""
+    figures = _figures(nlp, f"The number of refugees in the camp rose to 5,000 {when}, aid workers said.")
+    (figure,) = [f for f in figures if f.value.startswith("5,000")]
+    assert figure.value == "5,000" and figure.unit is None and figure.category != "time"
+    (years,) = _figures(nlp, "The siege lasted four long years.")
+    assert years.category == "time"

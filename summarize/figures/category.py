@@ -11,6 +11,7 @@ from summarize.figures.words import (
     EQUIPMENT_WORDS,
     KILL_WORDS,
     LUMPED_WORDS,
+    MEASURE_NOUNS,
     SETTLEMENT_WORDS,
     TERRITORY_VERBS,
     TROOP_WORDS,
@@ -35,6 +36,19 @@ def _as_complement_clause(token: Token) -> bool:
         and any(a.lower_ == "as" and a.dep_ in ("advmod", "mark", "prep") for a in token.children)
         and not any(a.dep_ in ("nsubj", "nsubjpass") for a in token.children)
     )
+
+
+def _totalled(verbs: list[Token]) -> Token | None:
+    """X of "the (total) number of X", the subject or object of the verb a figure completes."""
+    # "brought the number of munitions ... and dropped ... to 1,340": also the object of a coordinated verb
+    clauses = [*verbs, *(v.head for v in verbs if v.dep_ == "conj")]
+    for verb in clauses:
+        for measure in verb.children:
+            if measure.dep_ in ("nsubj", "nsubjpass", "dobj") and measure.lemma_.lower() in MEASURE_NOUNS:
+                for prep in measure.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "of":
+                        return next((o for o in prep.children if o.dep_ == "pobj"), None)
+    return None
 
 
 def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Category:
@@ -90,6 +104,16 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass", "dobj") and noun is None:
                 lemmas |= {t.lemma_.lower() for t in child.subtree}
+    # "the number of troops rose to 5,000": what the total the figure completes is of
+    totalled = _totalled(verbs) if noun is None else None
+    if totalled is not None and totalled.lemma_.lower() in EQUIPMENT_WORDS:
+        return "equipment"
+    if (
+        totalled is not None
+        and totalled.lemma_.lower() in TROOP_WORDS
+        and not lemmas & (KILL_WORDS | WOUND_WORDS)
+    ):
+        return "troops"
     if noun_lemma in EQUIPMENT_WORDS or (
         noun_lemma == "system"
         and any(

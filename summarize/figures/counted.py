@@ -328,6 +328,17 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _measured_object(verb: Token) -> Token | None:
+    """The object a figure is the level of ("put the toll at 150,000"), also of the verb a coordinated one
+    shares it with ("brought the number of munitions ... and dropped ... to 1,340"), before any subject."""
+    own = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if own is not None or verb.dep_ != "conj":
+        return own
+    return next(
+        (c for c in verb.head.children if c.dep_ == "dobj" and c.lemma_.lower() in MEASURE_NOUNS), None
+    )
+
+
 def _is_proper(token: Token) -> bool:
     """A named subject worth naming in `counts` ("sent by North Korea"), not "its troops"."""
     phrase = phrase_text(token).split()
@@ -364,7 +375,7 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
     verbs, role_name = _event_verbs(role)
     if phrase is None and role_name == "oblique" and role.head.lower_ in ("at", "to"):
         # "put the death toll at 150,000", "casualties rose to 300": the thing measured is the object/subject
-        measured = next((c for c in verbs[0].children if c.dep_ == "dobj"), None) or _subject(verbs[0])
+        measured = _measured_object(verbs[0]) or _subject(verbs[0])
         if measured is not None and measured.pos_ in ("NOUN", "PROPN"):
             phrase = re.sub(r"^(the|a|an)\s+", "", phrase_text(measured), flags=re.IGNORECASE)
             if phrase.lower() in MEASURE_NOUNS:

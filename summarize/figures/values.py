@@ -185,6 +185,9 @@ def core_amount(doc: Doc, i: int, limit: int) -> tuple[int, int, float | None, b
     return None
 
 
+_DEICTIC_TIME = frozenset({"last", "next", "previous", "coming", "past", "following"})
+
+
 def complete_mention(
     doc: Doc, sentence: Span, core: tuple[int, int, float | None, bool, bool]
 ) -> NumberMention | None:
@@ -229,7 +232,12 @@ def complete_mention(
         hyphen = match_unit(words[1:])
         if hyphen is not None and hyphen[0].kind in ("time", "distance", "area"):
             unit, end = hyphen[0], end + 1 + hyphen[1]
-    elif len(words) > 1 and doc[end].pos_ == "ADJ" and (match_unit(words[1:]) or (None,))[0] is not None:
+    elif (
+        len(words) > 1
+        and doc[end].pos_ == "ADJ"
+        and words[0] not in _DEICTIC_TIME  # "rose to 5,000 last week": when, not 5,000 weeks
+        and (match_unit(words[1:]) or (None,))[0] is not None
+    ):
         matched = match_unit(words[1:])  # "four long years", "four more days"
         if matched is not None and matched[0].kind == "time":
             unit, end = matched[0], end + 1 + matched[1]
