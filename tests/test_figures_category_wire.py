@@ -102,3 +102,16 @@ def test_a_count_followed_by_when_it_happened_is_no_stretch_of_time(nlp, when):
     assert figure.value == "5,000" and figure.unit is None and figure.category != "time"
     (years,) = _figures(nlp, "The siege lasted four long years.")
     assert years.category == "time"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "category"),
+    [
+        ("Nine hostages were forced to kneel on the sand before being executed.", "Nine", "killed"),
+        ("Hundreds of soldiers were flown home after being wounded in the east.", "Hundreds", "wounded"),
+        ("Forty protesters were detained after being chased through the market.", "Forty", "other"),
+    ],
+)
+def test_what_befell_a_count_after_or_before_being_done_gives_its_category(nlp, text, value, category):
+    """In "were forced to kneel before being executed" the clause without its own subject is about the nine."""
+    assert _category(_figures(nlp, text), value) == category

@@ -51,6 +51,23 @@ def _totalled(verbs: list[Token]) -> Token | None:
     return None
 
 
+def _befell(verb: Token, depth: int = 3) -> set[str]:
+    """Lemmas of "before/after being X-ed" under the verb or the infinitives it governs ("were forced to kneel
+    before being executed", "flown home after being wounded"): a passive without a subject of its own says
+    what befell the verb's subject."""
+    found: set[str] = set()
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("before", "after"):
+            found |= {
+                c.lemma_.lower()
+                for c in child.children
+                if c.dep_ == "pcomp" and any(a.dep_ == "auxpass" and a.lower_ == "being" for a in c.children)
+            }
+        elif child.dep_ == "xcomp" and depth > 1:
+            found |= _befell(child, depth - 1)
+    return found
+
+
 def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Category:
     if m.unit is not None:
         kind = m.unit.kind
@@ -92,6 +109,7 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
                 lemmas |= {o.lemma_.lower() for o in child.children if o.dep_ in ("pobj", "amod", "acomp")}
             elif _as_complement_clause(child):
                 lemmas.add(child.lemma_.lower())
+        lemmas |= _befell(verb)
         # "forcing tens of thousands of people to flee": a causative's infinitive says what befell them
         if verb.lemma_.lower() in CAUSATIVE_VERBS:
             lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp"}
