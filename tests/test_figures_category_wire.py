@@ -115,3 +115,21 @@ def test_a_count_followed_by_when_it_happened_is_no_stretch_of_time(nlp, when):
 def test_what_befell_a_count_after_or_before_being_done_gives_its_category(nlp, text, value, category):
     """In "were forced to kneel before being executed" the clause without its own subject is about the nine."""
     assert _category(_figures(nlp, text), value) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Scores of civilians were wounded in the shelling overnight.", "wounded"),
+        ("The blast killed 12 people and left scores of others injured, police said.", "wounded"),
+    ],
+)
+def test_scores_of_people_is_a_figure(nlp, text, category):
+    (scores,) = [f for f in _figures(nlp, text) if f.value.lower() == "scores"]
+    assert scores.category == category
+
+
+def test_scores_without_of_is_no_figure(nlp):
+    assert not [
+        f for f in _figures(nlp, "Both teams settled old scores after the match.") if "scores" in f.value
+    ]

@@ -186,13 +186,17 @@ def _role_token(m: NumberMention, noun: Token | None) -> Token:
     return noun
 
 
-def _event_verbs(role: Token) -> tuple[list[Token], str | None]:
+def _event_verbs(role: Token, noun: Token | None = None) -> tuple[list[Token], str | None]:
     """The verb(s) acting on the counted thing and the role ('object', 'subject', 'passive')."""
     verbs, role_name = _governing_verbs(role)
     eventful = {v.lemma_.lower() for v in verbs} & EVENT_LEMMAS
     if not eventful:
-        # "30 soldiers killed in the attack": a reduced relative clause carries the event
-        participles = [c for c in role.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+        # "30 soldiers killed in the attack": a reduced relative clause carries the event, also on the noun
+        # of a count that is the clause's word ("left scores of others injured")
+        holders = [role] if noun is None or noun.i == role.i else [role, noun]
+        participles = [
+            c for holder in holders for c in holder.children if c.dep_ == "acl" and c.tag_ == "VBN"
+        ]
         if participles:
             first = participles[0]
             return [first, *(c for c in first.children if c.dep_ == "conj" and c.pos_ == "VERB")], "passive"
@@ -372,7 +376,7 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
             participle
         ] if participle else []
     role = _role_token(m, noun)
-    verbs, role_name = _event_verbs(role)
+    verbs, role_name = _event_verbs(role, noun)
     if phrase is None and role_name == "oblique" and role.head.lower_ in ("at", "to"):
         # "put the death toll at 150,000", "casualties rose to 300": the thing measured is the object/subject
         measured = _measured_object(verbs[0]) or _subject(verbs[0])

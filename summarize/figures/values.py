@@ -119,10 +119,10 @@ def core_amount(doc: Doc, i: int, limit: int) -> tuple[int, int, float | None, b
         end = j + 1
         while end + 1 < limit and doc[end].lower_ == "of" and doc[end + 1].lower_ in VAGUE_WORDS - {"dozens"}:
             end += 2
-        if first.lower_ in ("tens", "scores") and end == j + 1:
-            return None  # "tens" and "scores" are amounts only in "tens of thousands", "scores of people"
+        if first.lower_ == "tens" and end == j + 1:
+            return None  # "tens" is an amount only in "tens of thousands"
         if first.lower_ == "scores" and not (end < limit and doc[end].lower_ == "of"):
-            return None
+            return None  # "scores" only in "scores of people", never "the scores"
         return i, end, None, True, False
     if (
         first.lower_ in ("several", "few")
