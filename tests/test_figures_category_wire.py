@@ -133,3 +133,24 @@ def test_scores_without_of_is_no_figure(nlp):
     assert not [
         f for f in _figures(nlp, "Both teams settled old scores after the match.") if "scores" in f.value
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("Sanctions could cost Turkey billions of dollars, analysts said.", "billions of dollars", "dollars"),
+        ("Officials said the war had cost Russia 53bn roubles so far.", "53bn roubles", "roubles"),
+        ("Refugees on the farms earn two Jordanian dinars an hour.", "two Jordanian dinars", "dinars"),
+        ("Day labourers there earn one dinar an hour.", "one dinar", "dinar"),
+    ],
+)
+def test_money_in_words_scales_and_national_currencies_is_money(nlp, text, value, unit):
+    (figure,) = [f for f in _figures(nlp, text) if f.value == value]
+    assert figure.category == "money" and figure.unit == unit
+
+
+def test_vague_counts_after_a_name_stay_figures_but_numbered_names_do_not(nlp):
+    assert [f.value for f in _figures(nlp, "The raid on Aleppo left hundreds of families homeless.")] == [
+        "hundreds"
+    ]
+    assert not _figures(nlp, "Troops joined Exercise Eager Lion 16 in the desert.")

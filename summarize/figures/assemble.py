@@ -39,8 +39,9 @@ def extract_figures(parsed: Parsed, attributions: Sequence[Attribution] | None =
             continue
         for mention in figure_mentions(sentence, dates):
             figure = _figure(parsed, index, sentence, mention, dates, sources)
-            if figure.number == 1 and figure.category not in ("killed", "wounded", "casualties"):
-                continue  # "one man I spoke to", "one day": a single thing is a figure only as a casualty
+            if figure.number == 1 and figure.category not in ("killed", "wounded", "casualties", "money"):
+                # "one man I spoke to", "one day": a single thing is a figure only as a casualty or a price
+                continue
             figures.append(figure)
     return tuple(figures)
 

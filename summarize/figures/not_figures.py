@@ -15,6 +15,7 @@ from summarize.numbers import (
     CALIBRE_UNITS,
     ORDINAL_WORDS,
     digit_value,
+    scaled_digit_value,
 )
 
 _METADATA = re.compile(
@@ -45,7 +46,12 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         return True
     if _inside_number_name(sentence, doc[m.start].idx):
         return True
-    if any(t.lower_ in ORDINAL_WORDS or t.ent_type_ == "ORDINAL" for t in core):
+    # the tagger's ORDINAL, except on a scaled amount it sometimes labels so ("53bn roubles")
+    if any(
+        t.lower_ in ORDINAL_WORDS
+        or (t.ent_type_ == "ORDINAL" and scaled_digit_value(t.text, money=True) is None)
+        for t in core
+    ):
         return True
     if m.unit is not None and m.unit.kind == "percent" and not (nxt is not None and nxt.lower_ == "of"):
         return True  # a bare percentage ("up 5%") says little in a brief; "40% of the city" is kept
@@ -123,6 +129,7 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
             and prev.whitespace_
             and "," not in first.text
             and not counted_next
+            and not m.vague  # "cost Turkey billions of dollars": no name ends in "billions"
         ):
             return True  # "Committee 1267", "Exercise Eager Lion 16"
         if first.dep_ == "conj" and first.head.i < first.i and prev.lower_ in ("and", ","):
