@@ -81,6 +81,14 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         return True
     if prev is not None and prev.lower_ in ("aged", "age", "ages"):
         return True
+    # "boys as young as 12"
+    if [t.lower_ for t in doc[max(sentence.start, m.start - 3) : m.start]] in (
+        ["as", "young", "as"],
+        ["as", "old", "as"],
+    ):
+        return True
+    if _designator_number(doc, m, prev, nxt):
+        return True
     if (
         prev is not None
         and prev.text == ","
@@ -228,6 +236,22 @@ def _inside_number_name(sentence: Span, offset: int) -> bool:
     return any(
         match.start() + base <= offset < match.end() + base for match in _NUMBER_NAME.finditer(sentence.text)
     )
+
+
+def _acronym(token: Token) -> bool:
+    return token.is_alpha and token.text.isupper() and len(token.text) <= 5
+
+
+def _designator_number(doc: Doc, m: NumberMention, prev: Token | None, nxt: Token | None) -> bool:
+    """A bare number after an acronym names a unit or a ship: "CTF 151", "(DDG 64)", "Task Force (CTF) 151".
+    Never a count of a noun that follows ("US 30 troops" is read as a count)."""
+    if prev is None or m.unit is not None or m.qualifier is not None or m.end - m.start != 1:
+        return False
+    if nxt is not None and nxt.tag_ == "NNS":
+        return False
+    if _acronym(prev) and prev.ent_type_ not in ("GPE", "NORP"):
+        return True
+    return prev.text == ")" and m.start >= 3 and _acronym(doc[m.start - 2]) and doc[m.start - 3].text == "("
 
 
 def _names_someone(token: Token) -> bool:
