@@ -3,6 +3,8 @@
 
 - ", saying ..." after a reported clause is the reporter's: "X said the council had decided Y, saying Z" hangs
   "saying" on the last verb (decided), whose subject (the council) is inside what X said, not who says Z.
+- Newsroom roles are a person's ("the paper's chief editor X", "correspondent X", "a reporter, X"): a name beside
+  one is a person whatever the entity tagger said, so a later "he wrote" refers to them.
 """
 
 from __future__ import annotations
@@ -37,3 +39,13 @@ def test_saying_after_a_reported_clause_with_a_place_subject(nlp) -> None:
         "saying he trusted the local police to reopen it."
     )
     assert _speaker_of(nlp, text, "he trusted") == ["Colonel Tomas Berg"]
+
+
+def test_he_refers_to_a_name_in_apposition_to_an_editor(nlp) -> None:
+    """The tagger calls the name an organisation; beside "chief editor" it is a person, the one "he" means
+    (not a place tagged a person two sentences back)."""
+    text = (
+        "Reports about the camps near Tula named Mr Volkov. In a letter to the governor, the magazine's chief "
+        'editor Pavel Sumin said his staff would keep working. "We did not slander anyone," he wrote.'
+    )
+    assert _speakers(nlp, text) == ["Pavel Sumin", "Pavel Sumin"]
