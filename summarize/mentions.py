@@ -426,12 +426,42 @@ def resolve_pronoun(
             # "she" never means "Jason Miller": a name of the other gender is no referent
             pool = [c for c in pool if gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word])]
         elif word in THING_PRONOUNS:
-            # "it" never means a person, even one the small model tagged ORG ("Keith Lamont Scott")
-            pool = [c for c in pool if not _is_person_name(doc, c.name)]
+            # "it" never means a person, even one the small model tagged ORG ("Keith Lamont Scott"); a
+            # speaker written as an institution's noun ("the newspaper said") is one, whatever its name's tag
+            pool = [c for c in pool if not _is_person_name(doc, c.name) or _written_as_noun(doc, c)]
         if not pool:
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))
         return pool[0].name
+    return None
+
+
+def _written_as_noun(doc: Doc, candidate: Candidate) -> bool:
+    """An earlier speaker written as a common noun ("the newspaper", "the ministry"), not as the name."""
+    return candidate.is_speaker and candidate.kind != "person" and doc[candidate.token].pos_ == "NOUN"
+
+
+def speaker_over_place(
+    doc: Doc, sentence_of, pronoun: Token, name: str, speakers: Sequence[Candidate], within: int = 3
+) -> str | None:
+    """For an "it"/"they" speaker resolved to a place that has not spoken: the most recent earlier speaker
+    of a fitting kind, at most `within` sentences back. A place named in passing ("If Portugal fails to act,
+    it says ...", a caption "Chad and Sudan were the routes") is nearer, but the one that goes on saying
+    things is the group or office quoted just before; a state that speaks is named ("Portugal says")."""
+    word = pronoun.lower_
+    if word not in THING_PRONOUNS | GROUP_PRONOUNS:
+        return None
+    if not any(ent.text == name and ent.label_ in ("GPE", "LOC") for ent in doc.ents):
+        return None
+    earlier = [c for c in speakers if c.token < pronoun.i]
+    if any(c.name == name for c in earlier):
+        return None  # the place has spoken before: "Portugal said ... It added" is Portugal
+    here = sentence_of(pronoun.i)
+    for c in reversed(earlier):
+        if here - sentence_of(c.token) > within:
+            return None
+        if _fits(word, c) and not _is_person_name(doc, c.name):
+            return c.name
     return None
 
 

@@ -5,6 +5,10 @@
   "saying" on the last verb (decided), whose subject (the council) is inside what X said, not who says Z.
 - Newsroom roles are a person's ("the paper's chief editor X", "correspondent X", "a reporter, X"): a name beside
   one is a person whatever the entity tagger said, so a later "he wrote" refers to them.
+- "it" may refer to a speaker written as an institution's noun ("the newspaper said") even when that speaker's
+  name is tagged a person elsewhere.
+- An "it"/"they" speaker resolved to a place that has not spoken ("If Portugal fails to act, it says", a caption
+  about places between) is the group or office that spoke within the three sentences before.
 """
 
 from __future__ import annotations
@@ -49,3 +53,29 @@ def test_he_refers_to_a_name_in_apposition_to_an_editor(nlp) -> None:
         'editor Pavel Sumin said his staff would keep working. "We did not slander anyone," he wrote.'
     )
     assert _speakers(nlp, text) == ["Pavel Sumin", "Pavel Sumin"]
+
+
+def test_it_reported_after_the_newspaper_said_is_the_newspaper(nlp) -> None:
+    """The paper's name is tagged a person, but the speaker was written "the newspaper": "it" can mean it."""
+    text = (
+        "The newspaper Novaya Pravda says the decree amounts to censorship. "
+        '"We urge the courts to act quickly," the newspaper said. '
+        "On Monday it reported that 40 people had been held."
+    )
+    assert [s.split(" (")[0] for s in _speaker_of(nlp, text, "40 people")] == ["Novaya Pravda"]
+
+
+def test_it_says_is_the_group_speaking_not_a_place_in_passing(nlp) -> None:
+    text = (
+        "The Tenants Union says it is helping families to leave the district. "
+        "If Portugal fails to act, it says it will go to court."
+    )
+    assert _speaker_of(nlp, text, "it will go") == ["The Tenants Union"]
+
+
+def test_it_said_after_a_sentence_about_places_is_the_last_speaking_group(nlp) -> None:
+    text = (
+        "The monitoring group said the convoys had stopped at the border. "
+        "Chad and Sudan were the main routes for the trucks. It said the roads would soon close."
+    )
+    assert _speaker_of(nlp, text, "the roads") == ["The monitoring group"]

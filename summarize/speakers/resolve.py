@@ -14,6 +14,7 @@ from summarize.mentions import (
     last_fitting_speaker,
     resolve_nominal,
     resolve_pronoun,
+    speaker_over_place,
 )
 from summarize.parse import Parsed
 from summarize.speakers.words import DOCUMENTS
@@ -34,11 +35,12 @@ class Resolver:
         if head.lower_ in ("we", "i") and self.document_speaker:
             return self.document_speaker
         if is_pronoun(head):
-            return (
-                resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers)
-                or last_fitting_speaker(doc, parsed.sentence_index, head, self.speakers)
-                or text
-            )
+            resolved = resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers)
+            if resolved is not None:
+                return (
+                    speaker_over_place(doc, parsed.sentence_index, head, resolved, self.speakers) or resolved
+                )
+            return last_fitting_speaker(doc, parsed.sentence_index, head, self.speakers) or text
         if is_nominal(doc, mention):
             resolved = resolve_nominal(doc, parsed.sentences, parsed.sentence_index, mention)
             return f"{resolved} ({text})" if resolved else text
