@@ -190,8 +190,11 @@ def validate(articles: Iterable[GoldArticle]) -> list[str]:
 
 def place(source: str, start: int, end: int, text: str) -> tuple[int, int] | None:
     """Where `source[start:end]` sits in the cleaned `text`: the same occurrence of the same words (cleaning
-    normalises whitespace and drops boilerplate lines, it never rewrites words)."""
-    pattern = re.compile(r"\s+".join(re.escape(word) for word in source[start:end].split()))
+    normalises whitespace and drops boilerplate lines, it never rewrites words; it only writes a CSV export's
+    doubled quote mark as one)."""
+    pattern = re.compile(
+        r"\s+".join(re.escape(word).replace('""', '"{1,2}') for word in source[start:end].split())
+    )
     nth = sum(1 for m in pattern.finditer(source) if m.start() < start)
     found = list(pattern.finditer(text))
     if not found:

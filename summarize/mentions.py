@@ -475,12 +475,34 @@ def last_fitting_speaker(
     if word not in _PRONOUN_GENDER:
         return None
     here = sentence_of(pronoun.i)
-    for c in reversed([c for c in speakers if c.token < pronoun.i]):
+    earlier = [c for c in speakers if c.token < pronoun.i]
+    for c in reversed(earlier):
         if here - sentence_of(c.token) > within:
             return None
         if _fits(word, c) and gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word]):
-            return c.name
+            return _named_again(doc, c, earlier, pronoun) or c.name
     return None
+
+
+def _named_again(doc: Doc, last: Candidate, earlier: Sequence[Candidate], pronoun: Token) -> str | None:
+    """Another earlier speaker named again as the subject of a main clause between `last` (the most recent
+    fitting speaker) and the pronoun: "..., Karl replied. ... Otto had also come to ... He survived ...
+    '...,' he said" is Otto, whom the paragraph is about. Any kind of speaker: the tagger may have called a
+    one-word name a place, but a name that spoke a quote is someone."""
+    gender = _PRONOUN_GENDER[pronoun.lower_]
+    others = {_last_word(c.name): c.name for c in earlier if _last_word(c.name) != _last_word(last.name)}
+    for token in reversed(doc[last.token + 1 : pronoun.i]):  # the nearest one before the pronoun
+        if token.dep_ != "nsubj" or token.head.dep_ != "ROOT" or token.pos_ != "PROPN":
+            continue
+        name = others.get(token.lower_)
+        if name is not None and gender_of(doc, name) in (None, gender):
+            return name
+    return None
+
+
+def _last_word(name: str) -> str:
+    words = name.split("(", 1)[0].split()
+    return words[-1].strip(".,").lower() if words else ""
 
 
 def resolve_nominal(doc: Doc, sentences: Sequence[Span], sentence_of, mention: Mention) -> str | None:

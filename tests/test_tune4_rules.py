@@ -9,6 +9,10 @@
   name is tagged a person elsewhere.
 - An "it"/"they" speaker resolved to a place that has not spoken ("If Portugal fails to act, it says", a caption
   about places between) is the group or office that spoke within the three sentences before.
+- A CSV-exported paragraph (wrapped in quote marks, each quote mark inside doubled) is unwrapped and its quote
+  marks undoubled before parsing; read as written every quote opened and closed at once.
+- A "he" that falls back to the last fitting speaker is instead an earlier speaker named again as a main
+  clause's subject after that speaker's last words: the paragraph is about them.
 """
 
 from __future__ import annotations
@@ -79,3 +83,43 @@ def test_it_said_after_a_sentence_about_places_is_the_last_speaking_group(nlp) -
         "Chad and Sudan were the main routes for the trucks. It said the roads would soon close."
     )
     assert _speaker_of(nlp, text, "the roads") == ["The monitoring group"]
+
+
+def test_a_csv_exported_paragraph_is_unwrapped_and_its_quotes_undoubled(nlp) -> None:
+    """Text exported through CSV wraps a paragraph holding quote marks in quotes and doubles each inner
+    one; read as written, every quote opens and closes at once and the speakers are lost."""
+    from summarize.clean import clean_text
+
+    raw = (
+        "The market reopened on Sunday.\n\n"
+        '"""We will rebuild the bakery,"" Omar Haddad told his neighbour. '
+        '""Yes, all of it, every wall,"" Samir Aziz replied. "\n\n'
+        "The street was quiet again by noon."
+    )
+    cleaned = clean_text(raw).text
+    assert '""' not in cleaned
+    assert '"We will rebuild the bakery," Omar Haddad told' in cleaned
+    parsed = parse(cleaned, nlp=nlp)
+    statements = extract_speakers(parsed, find_attributions(parsed))
+    assert [(s.speaker, s.quote.rstrip(",")) for s in statements] == [
+        ("Omar Haddad", "We will rebuild the bakery"),
+        ("Samir Aziz", "Yes, all of it, every wall"),
+    ]
+
+
+def test_he_is_the_earlier_speaker_named_again_as_a_subject_after_the_last_quote(nlp) -> None:
+    """A feature quotes two men, turns to one of them by name ("Otto had also come ...") and quotes him
+    again with "he said" a paragraph later: he is the man the paragraph is about, not the last one quoted."""
+    text = (
+        '"We met here years ago," Otto Lenz told Karl Brenner. '
+        '"Yes, I remember it well," Karl Brenner replied. '
+        "Karl Brenner said he would play a piece for the dead. "
+        "Otto Lenz had also come to the square to remember the dead. "
+        "He survived the night of the fire by climbing onto a roof. "
+        "But six members of his family died in the blaze. "
+        "The victims included his cousins and their children. "
+        "They had come to shop before the holiday. "
+        "Many of his friends also burned in the hall. "
+        '"They were as dear to me as my own family," he said.'
+    )
+    assert _speakers(nlp, text)[-1] == "Otto Lenz"
