@@ -34,6 +34,8 @@ NOT_SPEAKERS = word_set("", "not_speakers")
 # "the alliance" may be any organisation named before; "the military" only one with that word in its name.
 GENERIC_ORG_NOUNS = word_set("", "generic_org_nouns")
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+# "Kyiv-based", "Iran-backed": a name in such a modifier describes the noun after it (hyphen_modifiers.txt).
+HYPHEN_MODIFIERS = word_set("", "hyphen_modifiers")
 # "the country" / "the kingdom" refer back to the state named just before.
 COUNTRY_NOUNS = word_set("", "country_nouns")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
@@ -282,7 +284,7 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
     for ent in ents_in(sentence):
         if ent.start >= before or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
-        if ent.text.lower() in MEDIA:
+        if ent.text.lower() in MEDIA or _in_hyphen_modifier(doc, ent):
             continue
         head = ent.root
         kind = "person" if ent.label_ == "PERSON" else "org"
@@ -293,6 +295,18 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         # "Lysenko's deputy, Captain Roman Shevchuk, was ...": a name in apposition to the subject is the subject
         role = head.head.dep_ if head.dep_ == "appos" else head.dep_
         yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
+
+
+def _in_hyphen_modifier(doc: Doc, ent: Span) -> bool:
+    """ "Rostov-based blogger X": the name is the first part of a hyphened modifier, no one a pronoun means."""
+    end = ent.end
+    return (
+        end + 1 < len(doc)
+        and doc[end - 1].whitespace_ == ""
+        and doc[end].text == "-"
+        and doc[end].whitespace_ == ""
+        and doc[end + 1].lower_ in HYPHEN_MODIFIERS
+    )
 
 
 def _nominal_subject_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candidate]:
