@@ -287,7 +287,7 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         if ent.text.lower() in MEDIA or _in_hyphen_modifier(doc, ent):
             continue
         head = ent.root
-        kind = "person" if ent.label_ == "PERSON" else "org"
+        kind = "person" if ent.label_ == "PERSON" or _after_a_person_word(doc, ent) else "org"
         if ent.label_ == "NORP" and head.tag_ not in ("NNPS", "NNS"):
             continue  # "Ukrainian" as an adjective names nobody
         if head.dep_ == "poss":
@@ -295,6 +295,18 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         # "Lysenko's deputy, Captain Roman Shevchuk, was ...": a name in apposition to the subject is the subject
         role = head.head.dep_ if head.dep_ == "appos" else head.dep_
         yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
+
+
+def _after_a_person_word(doc: Doc, ent: Span) -> bool:
+    """ "blogger Pavel Sumin", "chief editor X": an organisation-tagged name right after a noun that names
+    a person or a person's role is a person (the small model tags unfamiliar names ORG)."""
+    if ent.label_ != "ORG" or ent.start == 0 or not all(t.pos_ == "PROPN" for t in ent):
+        return False
+    before = doc[ent.start - 1]
+    words = {before.lemma_.lower(), before.lower_}
+    # a lower-case word tagged a proper noun ("blogger Pavel Sumin") is a common noun the tagger misread
+    common = before.pos_ == "NOUN" or (before.pos_ == "PROPN" and before.is_lower)
+    return common and bool(words & (PERSON_KINDS | PERSON_NOUNS))
 
 
 def _in_hyphen_modifier(doc: Doc, ent: Span) -> bool:

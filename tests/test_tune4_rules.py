@@ -15,6 +15,8 @@
   clause's subject after that speaker's last words: the paragraph is about them.
 - A name inside a hyphened modifier ("Rostov-based blogger X", "Iran-backed militia") is no referent of a later
   pronoun, whatever the tagger called it (hyphen_modifiers.txt).
+- An organisation-tagged name right after an occupation or role noun ("led by blogger X") is a person for a
+  later "he"/"she" (more occupations in person_kinds.txt).
 """
 
 from __future__ import annotations
@@ -136,3 +138,13 @@ def test_a_place_in_an_x_based_modifier_is_no_referent_of_he(nlp) -> None:
         "in the region."
     )
     assert _speakers(nlp, text) == ["Ivan Sidorenko"]
+
+
+def test_a_name_after_an_occupation_word_is_a_person_for_he(nlp) -> None:
+    """ "led by blogger X": the tagger calls X an organisation, but a name right after an occupation noun
+    is a person, the one a later "he" means."""
+    text = (
+        "The volunteer hackers of the Free Signal Brigade are led by blogger Pavel Sumin. "
+        "Most recently, he claimed to have hacked into two ministry servers."
+    )
+    assert _speakers(nlp, text) == ["Pavel Sumin"]
