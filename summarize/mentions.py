@@ -243,6 +243,23 @@ def fuller_name(doc: Doc, name: str, before: int) -> str | None:
     return found
 
 
+def fuller_from_first_word(doc: Doc, name: str, before: int) -> str | None:
+    """The earlier name a bare one-word name begins: "Wang" -> "Wang Jiaxiang" (the family name first, as in
+    Chinese names; or a feature's "Karim" for "Karim Wasifi"), from the word on when the tagger glued a
+    word in front ("Britain Wang Jiaxiang"). The last such PERSON name before token `before`."""
+    if not name.istitle() or " " in name:
+        return None
+    found = None
+    for ent in ents_starting_before(doc, before):
+        if ent.label_ != "PERSON" or ent.end > before:
+            continue
+        words = [t for t in ent if t.is_alpha]
+        for k, token in enumerate(words[:-1]):
+            if token.text == name and all(t.is_title for t in words[k:]):
+                found = doc[token.i : ent.end].text
+    return found
+
+
 def is_pronoun(token: Token) -> bool:
     return token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS
 
@@ -516,7 +533,9 @@ def _named_again(doc: Doc, last: Candidate, earlier: Sequence[Candidate], pronou
     '...,' he said" is Otto, whom the paragraph is about. Any kind of speaker: the tagger may have called a
     one-word name a place, but a name that spoke a quote is someone."""
     gender = _PRONOUN_GENDER[pronoun.lower_]
-    others = {_last_word(c.name): c.name for c in earlier if _last_word(c.name) != _last_word(last.name)}
+    # by any word of the name: "Sadiq" names "Sadiq Maroof" again, "Maroof" too
+    taken = set(_name_words(last.name))
+    others = {w: c.name for c in earlier for w in _name_words(c.name) if w not in taken}
     for token in reversed(doc[last.token + 1 : pronoun.i]):  # the nearest one before the pronoun
         if token.dep_ != "nsubj" or token.head.dep_ != "ROOT" or token.pos_ != "PROPN":
             continue
@@ -526,9 +545,9 @@ def _named_again(doc: Doc, last: Candidate, earlier: Sequence[Candidate], pronou
     return None
 
 
-def _last_word(name: str) -> str:
-    words = name.split("(", 1)[0].split()
-    return words[-1].strip(".,").lower() if words else ""
+def _name_words(name: str) -> list[str]:
+    """The capitalised words of a name as written, lower-cased ("Sadiq Maroof (Sadiq)" -> sadiq, maroof)."""
+    return [w.strip(".,").lower() for w in name.split("(", 1)[0].split() if w[:1].isupper()]
 
 
 def resolve_nominal(doc: Doc, sentences: Sequence[Span], sentence_of, mention: Mention) -> str | None:

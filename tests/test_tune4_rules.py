@@ -17,6 +17,9 @@
   pronoun, whatever the tagger called it (hyphen_modifiers.txt).
 - An organisation-tagged name right after an occupation or role noun ("led by blogger X") is a person for a
   later "he"/"she" (more occupations in person_kinds.txt).
+- A bare one-word speaker that begins an earlier person's name ("Wang Jiaxiang ... Wang said", family name
+  first) is shown as that name; a speaker named again after another's last words is matched by any word
+  of their name ("Otto had also come" names Otto Lenz).
 """
 
 from __future__ import annotations
@@ -148,3 +151,29 @@ def test_a_name_after_an_occupation_word_is_a_person_for_he(nlp) -> None:
         "Most recently, he claimed to have hacked into two ministry servers."
     )
     assert _speakers(nlp, text) == ["Pavel Sumin"]
+
+
+def test_a_surname_first_name_said_alone_is_shown_whole(nlp) -> None:
+    """ "Wang Jiaxiang ... Wang said": the family name comes first, so a later bare "Wang" is the first word
+    of the earlier name, and the brief shows the name, not one word of it."""
+    text = (
+        "China's envoy to Britain Wang Jiaxiang said the army could be sent in. "
+        '"They are already there," Wang said. "They will not sit on their hands," Wang added.'
+    )
+    assert _speakers(nlp, text) == ["Wang Jiaxiang"] * 3
+
+
+def test_the_speaker_named_again_by_his_first_name_alone(nlp) -> None:
+    text = (
+        '"We met here years ago," Otto Lenz told Karl Brenner. '
+        '"Yes, I remember it well," Karl Brenner replied. '
+        "Karl Brenner said he would play a piece for the dead. "
+        "Otto had also come to the square to remember the dead. "
+        "He survived the night of the fire by climbing onto a roof. "
+        "But six members of his family died in the blaze. "
+        "The victims included his cousins and their children. "
+        "They had come to shop before the holiday. "
+        "Many of his friends also burned in the hall. "
+        '"They were as dear to me as my own family," he said.'
+    )
+    assert _speakers(nlp, text)[-1] == "Otto Lenz"

@@ -8,6 +8,7 @@ from summarize.mentions import (
     PERSON_NOUNS,
     Candidate,
     Mention,
+    fuller_from_first_word,
     has_person_title,
     is_nominal,
     is_pronoun,
@@ -44,7 +45,7 @@ class Resolver:
         if is_nominal(doc, mention):
             resolved = resolve_nominal(doc, parsed.sentences, parsed.sentence_index, mention)
             return f"{resolved} ({text})" if resolved else text
-        return text
+        return fuller_from_first_word(doc, text, mention.start) or text
 
     def remember(self, mention: Mention, name: str) -> None:
         self.speakers.append(
