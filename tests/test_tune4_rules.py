@@ -20,6 +20,9 @@
 - A bare one-word speaker that begins an earlier person's name ("Wang Jiaxiang ... Wang said", family name
   first) is shown as that name; a speaker named again after another's last words is matched by any word
   of their name ("Otto had also come" names Otto Lenz).
+- A name holds no quote mark, and a claimant whose subject reaches across a quote's edge (an odd number of
+  marks between subject and verb, or a closing mark after the subject's head before a new capitalised phrase:
+  a caption's quote the parser did not close) is left out: who claims is not sure.
 """
 
 from __future__ import annotations
@@ -177,3 +180,15 @@ def test_the_speaker_named_again_by_his_first_name_alone(nlp) -> None:
         '"They were as dear to me as my own family," he said.'
     )
     assert _speakers(nlp, text)[-1] == "Otto Lenz"
+
+
+def test_a_claimant_never_reaches_back_across_a_closing_quote_mark(nlp) -> None:
+    """A caption's quote left unclosed for the parser ("... Hunger, cold and fear' One farmer, ...") ran the
+    quote's last words into the claimant; a speaker's name never contains a quote mark."""
+    from tests.test_claimant_paths import _claimant
+
+    text = (
+        "Abu Karim wrote the message: 'Queues for bread. Yes this is the new state. Hunger, cold and fear' "
+        "One farmer, named only as Idris, told the group how dozens of families had fled the town after the raids."
+    )
+    assert _claimant(nlp, text, "dozens") in (None, "One farmer", "Idris")

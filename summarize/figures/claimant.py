@@ -35,6 +35,7 @@ from summarize.mentions import (
     fuller_name,
     is_header,
     is_pronoun,
+    quote_mark,
     resolve_pronoun,
     source_can_speak,
 )
@@ -140,6 +141,8 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
     subject = resolve_relative(subject)
     if is_header(subject):
         return None  # "WASHINGTON -- ... said": a dateline claims nothing
+    if _across_a_quote_edge(subject, verb):
+        return None  # the parse joined words on both sides of a quote's edge: who speaks is not sure
     if subject.lower_ in RELATIVE_WORDS or subject.lower_ in ("it", "there") and verb.tag_ == "VBN":
         return None
     text = phrase_text(subject)
@@ -150,6 +153,30 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
         if listener is not None:
             text += f", to {listener.text}"
     return subject, text
+
+
+def _across_a_quote_edge(subject: Token, verb: Token) -> bool:
+    """An odd number of quote marks between a subject and its verb: one of them is a quote's edge, so the
+    parser made a subject of words from the other side ("... Hunger, cold and fear' One farmer, ... told":
+    the subject found is the quote's last words). A quote inside a relative clause has two marks."""
+    doc = subject.doc
+    low, high = sorted((subject.i, verb.i))
+    if sum(quote_mark(t) for t in doc[low + 1 : high]) % 2 == 1:
+        return True
+    # a closing mark after the subject's head and before a new capitalised phrase: the head is the quote's
+    # last word, whatever the tagger said of the mark ("homelessness' One resident" read as a possessive)
+    return any(
+        t.text in _CLOSING_MARKS
+        and t.i > subject.i
+        and doc[t.i - 1].whitespace_ == ""
+        and t.whitespace_
+        and t.i + 1 < len(doc)
+        and doc[t.i + 1].is_title
+        for t in subject.subtree
+    )
+
+
+_CLOSING_MARKS = frozenset({"'", "\u2019", '"', "\u201d"})
 
 
 def _according_to(token: Token, cues: tuple[str, ...] = ("according", "citing", "quoting")) -> str | None:
