@@ -640,6 +640,8 @@ def _name_around(token: Token) -> str | None:
 def can_speak(token: Token) -> bool:
     """Whether a speaker or claimant head can say things: a person, group, office or document, not an image,
     a piece of evidence or a word such as "claims"."""
+    if any(c.lower_ == "whose" for c in token.children):
+        return False  # "X, whose names have been changed, ...": a noun of a relative clause, not who speaks
     return token.lemma_.lower() not in NOT_SPEAKERS and token.lower_ not in NOT_SPEAKERS
 
 

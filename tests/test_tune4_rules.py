@@ -23,6 +23,7 @@
 - A name holds no quote mark, and a claimant whose subject reaches across a quote's edge (an odd number of
   marks between subject and verb, or a closing mark after the subject's head before a new capitalised phrase:
   a caption's quote the parser did not close) is left out: who claims is not sure.
+- A noun owned by "whose" ("X, whose names have been changed ... have revealed") is no speaker or claimant.
 """
 
 from __future__ import annotations
@@ -192,3 +193,17 @@ def test_a_claimant_never_reaches_back_across_a_closing_quote_mark(nlp) -> None:
         "One farmer, named only as Idris, told the group how dozens of families had fled the town after the raids."
     )
     assert _claimant(nlp, text, "dozens") in (None, "One farmer", "Idris")
+
+
+def test_a_noun_of_whose_is_no_speaker_or_claimant(nlp) -> None:
+    """ "X and Y, whose names have been changed ... have revealed": the parser may make "names" the subject of
+    the reporting verb; a noun owned by "whose" belongs to a relative clause and says nothing."""
+    from tests.test_claimant_paths import _claimant
+
+    text = (
+        "Scroll down for video Lina and Rana (above), whose names have been changed to protect them have "
+        "revealed what life was like in the camp In an interview with Sky News Lina said the guards gave "
+        "40 lashes to women who tried to leave."
+    )
+    assert "whose names" not in _speakers(nlp, text)
+    assert _claimant(nlp, text, "40") != "whose names"
