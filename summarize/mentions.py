@@ -75,6 +75,8 @@ def mention_of(token: Token) -> Mention:
     for child in token.children:
         if child.dep_ in _NOT_NAME and (name is None or child.i != name.i):
             continue
+        if _reporting_place(token, child):
+            continue
         kept.extend(child.subtree)
     indices = sorted(t.i for t in kept)
     start, end = indices[0], indices[-1] + 1
@@ -94,6 +96,18 @@ def mention_of(token: Token) -> Mention:
         start += 1
     start, end = whole_words(doc, start, end)
     return Mention(start, person_end(doc, start, end), token.i)
+
+
+def _reporting_place(name: Token, child: Token) -> bool:
+    """ "The BBC's Anna Holt in Paris says": the place a named source speaks from is no part of the name
+    (a common noun keeps it: "officials in Kabul" are other officials than those in Herat)."""
+    return (
+        name.pos_ == "PROPN"
+        and child.dep_ == "prep"
+        and child.lower_ in ("in", "at")
+        and child.i > name.i
+        and any(c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC") for c in child.children)
+    )
 
 
 def quote_mark(token: Token) -> bool:

@@ -24,6 +24,7 @@
   marks between subject and verb, or a closing mark after the subject's head before a new capitalised phrase:
   a caption's quote the parser did not close) is left out: who claims is not sure.
 - A noun owned by "whose" ("X, whose names have been changed ... have revealed") is no speaker or claimant.
+- The place a named source reports from ("The BBC's X in Paris says") is no part of the name.
 """
 
 from __future__ import annotations
@@ -207,3 +208,9 @@ def test_a_noun_of_whose_is_no_speaker_or_claimant(nlp) -> None:
     )
     assert "whose names" not in _speakers(nlp, text)
     assert _claimant(nlp, text, "40") != "whose names"
+
+
+def test_a_correspondents_place_is_no_part_of_their_name(nlp) -> None:
+    """ "The BBC's X in Paris says": where a named person reports from is not who they are."""
+    text = "The BBC's Anna Holt in Paris says the new rules may make the talks harder for both sides."
+    assert _speakers(nlp, text) == ["The BBC's Anna Holt"]
