@@ -25,6 +25,9 @@
   a caption's quote the parser did not close) is left out: who claims is not sure.
 - A noun owned by "whose" ("X, whose names have been changed ... have revealed") is no speaker or claimant.
 - The place a named source reports from ("The BBC's X in Paris says") is no part of the name.
+- Inside a quote, the same kind of opening mark right after a sentence's end ("... the war. 'For sure ...") opens
+  the quote's next paragraph (news style leaves the first unclosed; flattened copy lost the line break): a
+  second quote, which goes on with the same speaker.
 """
 
 from __future__ import annotations
@@ -214,3 +217,18 @@ def test_a_correspondents_place_is_no_part_of_their_name(nlp) -> None:
     """ "The BBC's X in Paris says": where a named person reports from is not who they are."""
     text = "The BBC's Anna Holt in Paris says the new rules may make the talks harder for both sides."
     assert _speakers(nlp, text) == ["The BBC's Anna Holt"]
+
+
+def test_a_flattened_two_paragraph_quote_is_two_statements_of_one_speaker(nlp) -> None:
+    """News style leaves a quote's first paragraph unclosed and opens the next with a new mark; copy that
+    lost its line breaks reads "... the war. 'For sure ...'": the new opening mark starts a second quote."""
+    text = (
+        "Provincial governor Omar Tahir said: 'This is a major victory for the army. It will change the war. "
+        "'For sure this will break them, there will be a split among them.' The city was quiet on Sunday."
+    )
+    parsed = parse(text, nlp=nlp)
+    statements = extract_speakers(parsed, find_attributions(parsed))
+    assert [(s.speaker, s.quote.split()[0]) for s in statements] == [
+        ("Provincial governor Omar Tahir", "This"),
+        ("Provincial governor Omar Tahir", "For"),
+    ]
