@@ -28,6 +28,8 @@
 - Inside a quote, the same kind of opening mark right after a sentence's end ("... the war. 'For sure ...") opens
   the quote's next paragraph (news style leaves the first unclosed; flattened copy lost the line break): a
   second quote, which goes on with the same speaker.
+- "X estimated in April that N ...": a reporting verb the parser read as a participle of X (a participle takes
+  no "that" clause), or a "that" clause made the root with X as a second subject, is still X's claim.
 """
 
 from __future__ import annotations
@@ -232,3 +234,22 @@ def test_a_flattened_two_paragraph_quote_is_two_statements_of_one_speaker(nlp) -
         ("Provincial governor Omar Tahir", "This"),
         ("Provincial governor Omar Tahir", "For"),
     ]
+
+
+def test_a_reporting_verb_misparsed_as_a_participle_of_its_subject_still_claims(nlp) -> None:
+    """ "X estimated in March that N ...": with a phrase between the verb and "that", the parser reads the
+    verb as a participle of X ("forces estimated in March") and makes X a second subject of the clause;
+    the clause's "that" shows it is what X said."""
+    from tests.test_claimant_paths import _claimant
+
+    text = "Border guards estimated in April that about 4,200 armed men were hiding in the hills."
+    assert _claimant(nlp, text, "about 4,200") == "Border guards"
+
+
+def test_a_that_clause_made_the_root_still_belongs_to_the_reporting_noun(nlp) -> None:
+    from tests.test_claimant_paths import _claimant
+
+    text = (
+        "Somali army officers estimated in June that about 900 foreign militants were active in the region."
+    )
+    assert _claimant(nlp, text, "about 900") == "Somali army officers"

@@ -137,6 +137,8 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
         if subject is not None:
             break
     if subject is None:
+        subject = _misread_participle_subject(verb)
+    if subject is None:
         return None
     subject = resolve_relative(subject)
     if is_header(subject):
@@ -153,6 +155,36 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
         if listener is not None:
             text += f", to {listener.text}"
     return subject, text
+
+
+def _misread_participle_subject(verb: Token) -> Token | None:
+    """ "Border guards estimated in April that N ...": with a phrase before "that", the parser reads the
+    reporting verb as a participle of the noun before it ("guards estimated in April"). A participle takes
+    no "that" clause, so the noun is the verb's subject."""
+    if verb.dep_ != "acl" or verb.tag_ not in ("VBD", "VBN") or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    that_clause = any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in verb.children
+    )
+    return verb.head if that_clause else None
+
+
+def _root_with_misread_subject(root: Token) -> tuple[Token, Token] | None:
+    """ "Afghan forces estimated in March that N were active": the parser makes the clause after "that" the
+    root, with the speaker as a second subject carrying the reporting verb as a participle. (subject, verb)"""
+    mark = next((c for c in root.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+    if mark is None:
+        return None
+    for subject in (c for c in root.children if c.dep_ == "nsubj" and c.i < mark.i):
+        for verb in (c for c in subject.children if c.dep_ == "acl" and c.i < mark.i):
+            if (
+                verb.lemma_.lower() in REPORTING_VERBS
+                and verb.tag_ in ("VBD", "VBN")
+                and is_speech_sense(verb)
+            ):
+                return subject, verb
+    return None
 
 
 def _across_a_quote_edge(subject: Token, verb: Token) -> bool:
@@ -394,6 +426,9 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
         child, node = node, node.head
     if in_speaker:
         return _IN_SPEAKER, None, None
+    misread = _root_with_misread_subject(node) if node.dep_ == "ROOT" else None
+    if misread is not None and background is None:
+        return phrase_text(misread[0]), misread[0], misread[1]
     for token in sentence:  # "according to X" anywhere in the sentence (it covers a background clause too)
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             if not _according_covers(token, anchor):
