@@ -30,6 +30,7 @@
   second quote, which goes on with the same speaker.
 - "X estimated in April that N ...": a reporting verb the parser read as a participle of X (a participle takes
   no "that" clause), or a "that" clause made the root with X as a second subject, is still X's claim.
+- "The number of X has risen from A to B": both ends count X (change_verbs.txt), as "the number of X totals N".
 """
 
 from __future__ import annotations
@@ -253,3 +254,18 @@ def test_a_that_clause_made_the_root_still_belongs_to_the_reporting_noun(nlp) ->
         "Somali army officers estimated in June that about 900 foreign militants were active in the region."
     )
     assert _claimant(nlp, text, "about 900") == "Somali army officers"
+
+
+def test_the_number_of_x_rising_from_a_to_b_counts_x(nlp) -> None:
+    """ "The number of foreign fighters has risen from 2,000 ... to more than 9,000 today": both numbers count
+    the fighters (troops), not "today" or nothing."""
+    from tests.test_claimant_paths import _figures
+
+    text = (
+        "The number of foreign volunteer fighters has risen sharply from 2,000 a decade ago to more than 9,000 "
+        "today, the panel said."
+    )
+    assert {f.value: f.category for f in _figures(nlp, text)} == {
+        "2,000": "troops",
+        "more than 9,000": "troops",
+    }
