@@ -31,6 +31,8 @@
 - "X estimated in April that N ...": a reporting verb the parser read as a participle of X (a participle takes
   no "that" clause), or a "that" clause made the root with X as a second subject, is still X's claim.
 - "The number of X has risen from A to B": both ends count X (change_verbs.txt), as "the number of X totals N".
+- A cue whose quote an earlier cue already took ('X says ...."...," the paper said.') still makes its speaker
+  the last one to speak, for a following "it reported".
 """
 
 from __future__ import annotations
@@ -269,3 +271,16 @@ def test_the_number_of_x_rising_from_a_to_b_counts_x(nlp) -> None:
         "2,000": "troops",
         "more than 9,000": "troops",
     }
+
+
+def test_a_speaker_whose_quote_an_earlier_cue_took_still_spoke_last(nlp) -> None:
+    """'X says ...."We urge ...," the paper said.On 3 May it reported ...': the quote went to X's cue, but the
+    paper spoke last, and "it reported" is the paper."""
+    from tests.test_claimant_paths import _claimant
+
+    text = (
+        'Novaya Pravda says the decree amounts to a call for "reprisals against reporters".'
+        '"We urge the courts to act quickly to protect our staff," the paper said.'
+        "On 3 May it reported that more than 40 people had been held in the north, and that at least two had died."
+    )
+    assert _claimant(nlp, text, "more than 40") == "the paper"
