@@ -22,10 +22,10 @@ Columns, per split:
 - statements right speaker: matched gold statements whose speaker agrees, over all gold statements;
 - wrong speaker shown: of matched statements, the share shown with another speaker.
 
-CONFLICTBRIEF_GOLD_SPLITS=tune,tune2,tune3 limits the report to the tuning splits (for rule work: the test
-splits are scored only to report). `tune2` (10 real articles added later) and `tune3` (6 real wire/news
-reports, the kind that dominates test), each annotated before any extractor ran on them, exist for the real
-set only; the invented set has tune and test.
+CONFLICTBRIEF_GOLD_SPLITS=tune,tune2,tune3,tune4 limits the report to the tuning splits (for rule work: the
+test splits are scored only to report). `tune2` (10 real articles added later), `tune3` (6 real wire/news
+reports, the kind that dominates test) and `tune4` (8 more wire/news reports), each annotated before any
+extractor ran on them, exist for the real set only; the invented set has tune and test.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ from evaluation.speakers import THRESHOLDS, Item, _match, _Words, gold_items, sa
 from summarize.model import Category
 
 GOLD_FILE = Path(__file__).resolve().parent / "gold_real.json"
-SPLITS = ("tune", "tune2", "tune3", "test")
+SPLITS = ("tune", "tune2", "tune3", "tune4", "test")
 # the only splits whose errors may be listed (test is scored, never read)
-TUNE_SPLITS = ("tune", "tune2", "tune3")
+TUNE_SPLITS = ("tune", "tune2", "tune3", "tune4")
 CATEGORIES = frozenset(get_args(Category))  # the schema's enum, from the one Literal
 KINDS = frozenset({"direct", "reported"})
 
@@ -190,8 +190,11 @@ def validate(articles: Iterable[GoldArticle]) -> list[str]:
 
 def place(source: str, start: int, end: int, text: str) -> tuple[int, int] | None:
     """Where `source[start:end]` sits in the cleaned `text`: the same occurrence of the same words (cleaning
-    normalises whitespace and drops boilerplate lines, it never rewrites words)."""
-    pattern = re.compile(r"\s+".join(re.escape(word) for word in source[start:end].split()))
+    normalises whitespace and drops boilerplate lines, it never rewrites words; it only writes a CSV export's
+    doubled quote mark as one)."""
+    pattern = re.compile(
+        r"\s+".join(re.escape(word).replace('""', '"{1,2}') for word in source[start:end].split())
+    )
     nth = sum(1 for m in pattern.finditer(source) if m.start() < start)
     found = list(pattern.finditer(text))
     if not found:
@@ -310,7 +313,7 @@ HEADER = (
 
 
 def _totals(label: str, articles, score, wanted: Sequence[str], nlp) -> list[tuple[str, ...]]:
-    present = {article.split for article in articles}  # the invented set has no tune2 or tune3
+    present = {article.split for article in articles}  # the invented set has no tune2, tune3 or tune4
     by_split = {split: HarmTally() for split in wanted if split in present}
     for article in articles:
         if article.split in by_split:
@@ -331,7 +334,7 @@ def _cleaned(text: str) -> str:
 
 
 def _wanted_splits() -> list[str]:
-    """CONFLICTBRIEF_GOLD_SPLITS (comma-separated, e.g. tune,tune2,tune3), else every split; unknown names fail
+    """CONFLICTBRIEF_GOLD_SPLITS (comma-separated, e.g. tune,tune2,tune3,tune4), else every split; unknown names fail
     loudly rather than print an empty table."""
     raw = os.environ.get("CONFLICTBRIEF_GOLD_SPLITS", ",".join(SPLITS))
     wanted = [s.strip() for s in raw.split(",") if s.strip()]
@@ -345,7 +348,7 @@ def report(shared: Path) -> str:
     from summarize.parse import load_nlp
 
     lines = [
-        "== gold_real: figures and speakers with harm rates on our own gold sets (tune / tune2 / tune3 / test) =="
+        "== gold_real: figures and speakers with harm rates on our own gold sets (tune / tune2 / tune3 / tune4 / test) =="
     ]
     wanted = _wanted_splits()
     started = time.perf_counter()
@@ -383,7 +386,7 @@ def report(shared: Path) -> str:
 
 
 def tune_errors(shared: Path, splits: Sequence[str] = TUNE_SPLITS) -> str:
-    """Every miss and every harm on the real tuning splits (tune, tune2, tune3), article by article, for rule work.
+    """Every miss and every harm on the real tuning splits (tune, tune2, tune3, tune4), article by article, for rule work.
     The test split is never listed: it is scored, not read."""
     if not set(splits) <= set(TUNE_SPLITS):
         raise ValueError(f"only the tuning splits {TUNE_SPLITS} may be listed, not {splits}")
@@ -432,7 +435,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m evaluation.gold_real")
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument(
-        "--tune-errors", action="store_true", help="list misses and harms on the tune, tune2 and tune3 splits"
+        "--tune-errors",
+        action="store_true",
+        help="list misses and harms on the tune, tune2, tune3 and tune4 splits",
     )
     args = parser.parse_args()
     print(tune_errors(args.shared) if args.tune_errors else report(args.shared))

@@ -62,6 +62,8 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _SHARE_PREFIX = re.compile(r"^Share this with.*?Copy this link", re.IGNORECASE)
+# A paragraph exported through CSV: wrapped in quote marks, each quote mark inside it doubled.
+_CSV_FIELD = re.compile(r'^"(?P<inner>.*"".*)"$', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,16 @@ def _paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+def _unwrap_csv_field(paragraph: str) -> str:
+    """A CSV-exported paragraph as it was written: CSV wraps a field holding quote marks in quote marks and
+    writes each mark inside it twice. Read as written, every quote opened and closed at once and the
+    speakers were lost. Only when every quote mark inside comes doubled: prose never doubles one."""
+    match = _CSV_FIELD.match(paragraph)
+    if match is None or '"' in match.group("inner").replace('""', ""):
+        return paragraph
+    return match.group("inner").replace('""', '"').strip()
+
+
 def _looks_like_title(line: str) -> bool:
     words = line.split()
     # a line ending in a colon leads into what follows ("X released the following statement:"), no headline
@@ -119,7 +131,7 @@ def _looks_like_title(line: str) -> bool:
 
 def clean_text(raw: str, *, title: str | None = None) -> CleanText:
     """Normalise whitespace, drop boilerplate and repeated titles, lift out title and dateline."""
-    paragraphs = [_SHARE_PREFIX.sub("", p).strip() for p in _paragraphs(raw)]
+    paragraphs = [_unwrap_csv_field(_SHARE_PREFIX.sub("", p).strip()) for p in _paragraphs(raw)]
     paragraphs = [p for p in paragraphs if p and not _BOILERPLATE.match(p)]
 
     if title is None and len(paragraphs) > 1 and _looks_like_title(paragraphs[0]):

@@ -34,6 +34,8 @@ NOT_SPEAKERS = word_set("", "not_speakers")
 # "the alliance" may be any organisation named before; "the military" only one with that word in its name.
 GENERIC_ORG_NOUNS = word_set("", "generic_org_nouns")
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+# "Kyiv-based", "Iran-backed": a name in such a modifier describes the noun after it (hyphen_modifiers.txt).
+HYPHEN_MODIFIERS = word_set("", "hyphen_modifiers")
 # "the country" / "the kingdom" refer back to the state named just before.
 COUNTRY_NOUNS = word_set("", "country_nouns")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
@@ -73,17 +75,19 @@ def mention_of(token: Token) -> Mention:
     for child in token.children:
         if child.dep_ in _NOT_NAME and (name is None or child.i != name.i):
             continue
+        if _reporting_place(token, child):
+            continue
         kept.extend(child.subtree)
     indices = sorted(t.i for t in kept)
     start, end = indices[0], indices[-1] + 1
     # keep it contiguous around the head: stop at a comma between the head and a far dependent
     doc = token.doc
     for i in range(token.i, end):
-        if doc[i].text in {",", ";", "(", "—"}:
+        if doc[i].text in {",", ";", "(", "—"} or quote_mark(doc[i]):
             end = i
             break
     for i in range(token.i, start - 1, -1):
-        if doc[i].text in {",", ";", ")", "—"}:
+        if doc[i].text in {",", ";", ")", "—"} or quote_mark(doc[i]):
             start = i + 1
             break
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -92,6 +96,24 @@ def mention_of(token: Token) -> Mention:
         start += 1
     start, end = whole_words(doc, start, end)
     return Mention(start, person_end(doc, start, end), token.i)
+
+
+def _reporting_place(name: Token, child: Token) -> bool:
+    """ "The BBC's Anna Holt in Paris says": the place a named source speaks from is no part of the name
+    (a common noun keeps it: "officials in Kabul" are other officials than those in Herat)."""
+    return (
+        name.pos_ == "PROPN"
+        and child.dep_ == "prep"
+        and child.lower_ in ("in", "at")
+        and child.i > name.i
+        and any(c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC") for c in child.children)
+    )
+
+
+def quote_mark(token: Token) -> bool:
+    """A quote mark, which a name never holds: a misread quote ran its last words into the speaker ("...
+    Hunger, cold and fear' One farmer"). Not the possessive apostrophe of "the fighters' commander"."""
+    return token.is_quote and token.tag_ != "POS"
 
 
 def person_end(doc: Doc, start: int, end: int) -> int:
@@ -241,6 +263,23 @@ def fuller_name(doc: Doc, name: str, before: int) -> str | None:
     return found
 
 
+def fuller_from_first_word(doc: Doc, name: str, before: int) -> str | None:
+    """The earlier name a bare one-word name begins: "Wang" -> "Wang Jiaxiang" (the family name first, as in
+    Chinese names; or a feature's "Karim" for "Karim Wasifi"), from the word on when the tagger glued a
+    word in front ("Britain Wang Jiaxiang"). The last such PERSON name before token `before`."""
+    if not name.istitle() or " " in name:
+        return None
+    found = None
+    for ent in ents_starting_before(doc, before):
+        if ent.label_ != "PERSON" or ent.end > before:
+            continue
+        words = [t for t in ent if t.is_alpha]
+        for k, token in enumerate(words[:-1]):
+            if token.text == name and all(t.is_title for t in words[k:]):
+                found = doc[token.i : ent.end].text
+    return found
+
+
 def is_pronoun(token: Token) -> bool:
     return token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS
 
@@ -282,10 +321,10 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
     for ent in ents_in(sentence):
         if ent.start >= before or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
-        if ent.text.lower() in MEDIA:
+        if ent.text.lower() in MEDIA or _in_hyphen_modifier(doc, ent):
             continue
         head = ent.root
-        kind = "person" if ent.label_ == "PERSON" else "org"
+        kind = "person" if ent.label_ == "PERSON" or _after_a_person_word(doc, ent) else "org"
         if ent.label_ == "NORP" and head.tag_ not in ("NNPS", "NNS"):
             continue  # "Ukrainian" as an adjective names nobody
         if head.dep_ == "poss":
@@ -293,6 +332,30 @@ def _entity_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candid
         # "Lysenko's deputy, Captain Roman Shevchuk, was ...": a name in apposition to the subject is the subject
         role = head.head.dep_ if head.dep_ == "appos" else head.dep_
         yield Candidate(head.i, ent.text, kind, is_subject=role in ("nsubj", "nsubjpass"))
+
+
+def _after_a_person_word(doc: Doc, ent: Span) -> bool:
+    """ "blogger Pavel Sumin", "chief editor X": an organisation-tagged name right after a noun that names
+    a person or a person's role is a person (the small model tags unfamiliar names ORG)."""
+    if ent.label_ != "ORG" or ent.start == 0 or not all(t.pos_ == "PROPN" for t in ent):
+        return False
+    before = doc[ent.start - 1]
+    words = {before.lemma_.lower(), before.lower_}
+    # a lower-case word tagged a proper noun ("blogger Pavel Sumin") is a common noun the tagger misread
+    common = before.pos_ == "NOUN" or (before.pos_ == "PROPN" and before.is_lower)
+    return common and bool(words & (PERSON_KINDS | PERSON_NOUNS))
+
+
+def _in_hyphen_modifier(doc: Doc, ent: Span) -> bool:
+    """ "Rostov-based blogger X": the name is the first part of a hyphened modifier, no one a pronoun means."""
+    end = ent.end
+    return (
+        end + 1 < len(doc)
+        and doc[end - 1].whitespace_ == ""
+        and doc[end].text == "-"
+        and doc[end].whitespace_ == ""
+        and doc[end + 1].lower_ in HYPHEN_MODIFIERS
+    )
 
 
 def _nominal_subject_candidates(doc: Doc, sentence: Span, before: int) -> Iterable[Candidate]:
@@ -426,12 +489,42 @@ def resolve_pronoun(
             # "she" never means "Jason Miller": a name of the other gender is no referent
             pool = [c for c in pool if gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word])]
         elif word in THING_PRONOUNS:
-            # "it" never means a person, even one the small model tagged ORG ("Keith Lamont Scott")
-            pool = [c for c in pool if not _is_person_name(doc, c.name)]
+            # "it" never means a person, even one the small model tagged ORG ("Keith Lamont Scott"); a
+            # speaker written as an institution's noun ("the newspaper said") is one, whatever its name's tag
+            pool = [c for c in pool if not _is_person_name(doc, c.name) or _written_as_noun(doc, c)]
         if not pool:
             continue
         pool.sort(key=lambda c: (not c.is_speaker, not c.is_subject, c.token))
         return pool[0].name
+    return None
+
+
+def _written_as_noun(doc: Doc, candidate: Candidate) -> bool:
+    """An earlier speaker written as a common noun ("the newspaper", "the ministry"), not as the name."""
+    return candidate.is_speaker and candidate.kind != "person" and doc[candidate.token].pos_ == "NOUN"
+
+
+def speaker_over_place(
+    doc: Doc, sentence_of, pronoun: Token, name: str, speakers: Sequence[Candidate], within: int = 3
+) -> str | None:
+    """For an "it"/"they" speaker resolved to a place that has not spoken: the most recent earlier speaker
+    of a fitting kind, at most `within` sentences back. A place named in passing ("If Portugal fails to act,
+    it says ...", a caption "Chad and Sudan were the routes") is nearer, but the one that goes on saying
+    things is the group or office quoted just before; a state that speaks is named ("Portugal says")."""
+    word = pronoun.lower_
+    if word not in THING_PRONOUNS | GROUP_PRONOUNS:
+        return None
+    if not any(ent.text == name and ent.label_ in ("GPE", "LOC") for ent in doc.ents):
+        return None
+    earlier = [c for c in speakers if c.token < pronoun.i]
+    if any(c.name == name for c in earlier):
+        return None  # the place has spoken before: "Portugal said ... It added" is Portugal
+    here = sentence_of(pronoun.i)
+    for c in reversed(earlier):
+        if here - sentence_of(c.token) > within:
+            return None
+        if _fits(word, c) and not _is_person_name(doc, c.name):
+            return c.name
     return None
 
 
@@ -445,12 +538,36 @@ def last_fitting_speaker(
     if word not in _PRONOUN_GENDER:
         return None
     here = sentence_of(pronoun.i)
-    for c in reversed([c for c in speakers if c.token < pronoun.i]):
+    earlier = [c for c in speakers if c.token < pronoun.i]
+    for c in reversed(earlier):
         if here - sentence_of(c.token) > within:
             return None
         if _fits(word, c) and gender_of(doc, c.name) in (None, _PRONOUN_GENDER[word]):
-            return c.name
+            return _named_again(doc, c, earlier, pronoun) or c.name
     return None
+
+
+def _named_again(doc: Doc, last: Candidate, earlier: Sequence[Candidate], pronoun: Token) -> str | None:
+    """Another earlier speaker named again as the subject of a main clause between `last` (the most recent
+    fitting speaker) and the pronoun: "..., Karl replied. ... Otto had also come to ... He survived ...
+    '...,' he said" is Otto, whom the paragraph is about. Any kind of speaker: the tagger may have called a
+    one-word name a place, but a name that spoke a quote is someone."""
+    gender = _PRONOUN_GENDER[pronoun.lower_]
+    # by any word of the name: "Sadiq" names "Sadiq Maroof" again, "Maroof" too
+    taken = set(_name_words(last.name))
+    others = {w: c.name for c in earlier for w in _name_words(c.name) if w not in taken}
+    for token in reversed(doc[last.token + 1 : pronoun.i]):  # the nearest one before the pronoun
+        if token.dep_ != "nsubj" or token.head.dep_ != "ROOT" or token.pos_ != "PROPN":
+            continue
+        name = others.get(token.lower_)
+        if name is not None and gender_of(doc, name) in (None, gender):
+            return name
+    return None
+
+
+def _name_words(name: str) -> list[str]:
+    """The capitalised words of a name as written, lower-cased ("Sadiq Maroof (Sadiq)" -> sadiq, maroof)."""
+    return [w.strip(".,").lower() for w in name.split("(", 1)[0].split() if w[:1].isupper()]
 
 
 def resolve_nominal(doc: Doc, sentences: Sequence[Span], sentence_of, mention: Mention) -> str | None:
@@ -537,6 +654,8 @@ def _name_around(token: Token) -> str | None:
 def can_speak(token: Token) -> bool:
     """Whether a speaker or claimant head can say things: a person, group, office or document, not an image,
     a piece of evidence or a word such as "claims"."""
+    if any(c.lower_ == "whose" for c in token.children):
+        return False  # "X, whose names have been changed, ...": a noun of a relative clause, not who speaks
     return token.lemma_.lower() not in NOT_SPEAKERS and token.lower_ not in NOT_SPEAKERS
 
 

@@ -65,6 +65,20 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_OPENERS_OF = {'"': '"', "'": "'", "’": "‘", "”": "“"}
+
+
+def _reopens(text: str, i: int, closer: str) -> bool:
+    """Whether the mark at i, inside a quote closed by `closer`, opens that quote's next paragraph: the same
+    kind of opening mark right after a sentence's end and a space, before a letter ('... war. 'For')."""
+    if text[i] != _OPENERS_OF.get(closer) or not _next(text, i).isalnum() or not _prev(text, i).isspace():
+        return False
+    j = i - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    return j >= 0 and text[j] in ".!?"
+
+
 def find_quote_spans(text: str) -> tuple[QuoteSpan, ...]:
     """Every top-level quotation in `text`, in order. Quotes nested inside another are part of its content."""
     if _TWO_APOSTROPHES in text:
@@ -96,6 +110,12 @@ def find_quote_spans(text: str) -> tuple[QuoteSpan, ...]:
                 open_at, closer = i, '"'
             elif char in "‘'" and _prev(text, i) in _OPEN_CONTEXT and _next(text, i).isalnum():
                 open_at, closer = i, "’" if char == "‘" else "'"
+            continue
+        if _reopens(text, i, closer):
+            # "... the war. 'For sure ...": a quote's next paragraph, its line break lost (news style leaves
+            # the first unclosed): the new mark starts a second quote of the same speaker
+            finish(i, i, closed=False)
+            open_at = i
             continue
         if closer == '"':
             if char == '"' and not _straight_opens(text, i, True):

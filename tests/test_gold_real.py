@@ -42,11 +42,13 @@ def real(shared_dir: Path) -> list[GoldArticle]:
 
 def test_the_gold_set_is_valid(real) -> None:
     assert validate(real) == []
-    assert len(real) >= 42
+    assert len(real) >= 50
     assert sum(a.split == "tune" for a in real) == sum(a.split == "test" for a in real)
     assert sum(a.split == "tune2" for a in real) >= 10
     assert sum(a.split == "tune3" for a in real) >= 6
     assert all("wire" in a.kind or "report" in a.kind for a in real if a.split == "tune3")
+    assert sum(a.split == "tune4" for a in real) >= 8
+    assert all("wire" in a.kind or "report" in a.kind for a in real if a.split == "tune4")
     assert {a.name.split(":")[0] for a in real} == {"re3d", "aebn", "frank"}
     assert sum(len(a.figures) for a in real) >= 100 and sum(len(a.statements) for a in real) >= 150
 
@@ -172,6 +174,8 @@ def test_tune_errors_never_lists_the_test_split(tmp_path: Path) -> None:
         tune_errors(tmp_path, ("tune", "test"))
     with pytest.raises(ValueError):
         tune_errors(tmp_path, ("tune3", "test"))
+    with pytest.raises(ValueError):
+        tune_errors(tmp_path, ("tune4", "test"))
 
 
 def test_gold_splits_env_accepts_the_tuning_splits_and_rejects_unknown(monkeypatch) -> None:
@@ -179,6 +183,8 @@ def test_gold_splits_env_accepts_the_tuning_splits_and_rejects_unknown(monkeypat
     assert _wanted_splits() == ["tune", "tune2"]
     monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune,tune2,tune3")
     assert _wanted_splits() == ["tune", "tune2", "tune3"]
+    monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune,tune2,tune3,tune4")
+    assert _wanted_splits() == ["tune", "tune2", "tune3", "tune4"]
     monkeypatch.setenv("CONFLICTBRIEF_GOLD_SPLITS", "tune,dev")
     with pytest.raises(ValueError):
         _wanted_splits()

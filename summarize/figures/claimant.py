@@ -35,6 +35,7 @@ from summarize.mentions import (
     fuller_name,
     is_header,
     is_pronoun,
+    quote_mark,
     resolve_pronoun,
     source_can_speak,
 )
@@ -136,10 +137,14 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
         if subject is not None:
             break
     if subject is None:
+        subject = _misread_participle_subject(verb)
+    if subject is None:
         return None
     subject = resolve_relative(subject)
     if is_header(subject):
         return None  # "WASHINGTON -- ... said": a dateline claims nothing
+    if _across_a_quote_edge(subject, verb):
+        return None  # the parse joined words on both sides of a quote's edge: who speaks is not sure
     if subject.lower_ in RELATIVE_WORDS or subject.lower_ in ("it", "there") and verb.tag_ == "VBN":
         return None
     text = phrase_text(subject)
@@ -150,6 +155,60 @@ def _source_of(verb: Token) -> tuple[Token, str] | None:
         if listener is not None:
             text += f", to {listener.text}"
     return subject, text
+
+
+def _misread_participle_subject(verb: Token) -> Token | None:
+    """ "Border guards estimated in April that N ...": with a phrase before "that", the parser reads the
+    reporting verb as a participle of the noun before it ("guards estimated in April"). A participle takes
+    no "that" clause, so the noun is the verb's subject."""
+    if verb.dep_ != "acl" or verb.tag_ not in ("VBD", "VBN") or verb.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    that_clause = any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in verb.children
+    )
+    return verb.head if that_clause else None
+
+
+def _root_with_misread_subject(root: Token) -> tuple[Token, Token] | None:
+    """ "Afghan forces estimated in March that N were active": the parser makes the clause after "that" the
+    root, with the speaker as a second subject carrying the reporting verb as a participle. (subject, verb)"""
+    mark = next((c for c in root.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+    if mark is None:
+        return None
+    for subject in (c for c in root.children if c.dep_ == "nsubj" and c.i < mark.i):
+        for verb in (c for c in subject.children if c.dep_ == "acl" and c.i < mark.i):
+            if (
+                verb.lemma_.lower() in REPORTING_VERBS
+                and verb.tag_ in ("VBD", "VBN")
+                and is_speech_sense(verb)
+            ):
+                return subject, verb
+    return None
+
+
+def _across_a_quote_edge(subject: Token, verb: Token) -> bool:
+    """An odd number of quote marks between a subject and its verb: one of them is a quote's edge, so the
+    parser made a subject of words from the other side ("... Hunger, cold and fear' One farmer, ... told":
+    the subject found is the quote's last words). A quote inside a relative clause has two marks."""
+    doc = subject.doc
+    low, high = sorted((subject.i, verb.i))
+    if sum(quote_mark(t) for t in doc[low + 1 : high]) % 2 == 1:
+        return True
+    # a closing mark after the subject's head and before a new capitalised phrase: the head is the quote's
+    # last word, whatever the tagger said of the mark ("homelessness' One resident" read as a possessive)
+    return any(
+        t.text in _CLOSING_MARKS
+        and t.i > subject.i
+        and doc[t.i - 1].whitespace_ == ""
+        and t.whitespace_
+        and t.i + 1 < len(doc)
+        and doc[t.i + 1].is_title
+        for t in subject.subtree
+    )
+
+
+_CLOSING_MARKS = frozenset({"'", "\u2019", '"', "\u201d"})
 
 
 def _according_to(token: Token, cues: tuple[str, ...] = ("according", "citing", "quoting")) -> str | None:
@@ -367,6 +426,9 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
         child, node = node, node.head
     if in_speaker:
         return _IN_SPEAKER, None, None
+    misread = _root_with_misread_subject(node) if node.dep_ == "ROOT" else None
+    if misread is not None and background is None:
+        return phrase_text(misread[0]), misread[0], misread[1]
     for token in sentence:  # "according to X" anywhere in the sentence (it covers a background clause too)
         if token.lower_ == "according" and token.i + 2 < sentence.end and token.nbor(1).lower_ == "to":
             if not _according_covers(token, anchor):

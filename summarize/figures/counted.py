@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from summarize.figures.phrases import phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
 from summarize.figures.words import (
+    CHANGE_VERBS,
     EVENT_LEMMAS,
     MEASURE_NOUNS,
     PARTICIPLES,
@@ -77,9 +78,30 @@ def _total_of(anchor: Token) -> Token | None:
     return subject
 
 
+_NOW_WORDS = frozenset({"today", "now", "yesterday", "tonight"})
+
+
+def _changed_count_of(anchor: Token) -> Token | None:
+    """ "the number of fighters has risen from 2,000 ... to more than 9,000 today": what a count that changed
+    counts, at either end ("9,000" may hang on "today" in the parse)."""
+    node = anchor
+    if node.dep_ == "nummod" and node.head.dep_ == "pobj" and node.head.lower_ in _NOW_WORDS:
+        node = node.head
+    if node.dep_ != "pobj" or node.head.lower_ not in ("from", "to"):
+        return None
+    verb = node.head.head
+    if verb.lemma_.lower() not in CHANGE_VERBS:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
+    if subject is None or subject.lemma_.lower() not in ("number", "total", "count", "tally"):
+        return None
+    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+
 def counted_noun(doc: Doc, m: NumberMention) -> Token | None:
     anchor = m.anchor
-    total_of = _total_of(anchor) if m.unit is None and not m.vague else None
+    total_of = _total_of(anchor) or _changed_count_of(anchor) if m.unit is None and not m.vague else None
     if total_of is not None:
         return total_of
     partitive = _partitive_noun(doc, m) if m.unit is None else None

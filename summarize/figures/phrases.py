@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from summarize.mentions import person_end, whole_words
+from summarize.mentions import person_end, quote_mark, whole_words
 
 RELATIVE_WORDS = frozenset({"who", "which", "that", "whom"})
 
@@ -25,6 +25,9 @@ def phrase_text(token: Token) -> str:
         end += 1
     if token.i > end:  # the head itself must be inside
         start, end = token.i, token.i
+    # a name holds no quote mark: a misread quote ran its last words into the subject ("... fear' One farmer")
+    start = next((i + 1 for i in range(token.i - 1, start - 1, -1) if quote_mark(doc[i])), start)
+    end = next((i - 1 for i in range(token.i + 1, end + 1) if quote_mark(doc[i])), end)
     while end > start and (doc[end].is_punct or doc[end].lower_ in ("and", "or")):
         if doc[end].text == ")" and "(" in doc[start:end].text:
             break  # "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the bracket closes inside the name

@@ -90,6 +90,8 @@ MOVEMENT_VERBS = word_set("figures", "movement_verbs")
 MEASURE_NOUNS = word_set("figures", "measure_nouns")
 # "the number of munitions now totals 6,602": the object is the amount of the subject
 TOTAL_VERBS = word_set("figures", "total_verbs")
+# "the number of fighters has risen from 2,000 to 9,000": both ends count the fighters
+CHANGE_VERBS = word_set("figures", "change_verbs")
 
 
 # Claims someone else made: a figure inside "claims of N" is theirs, even when the sentence's speaker

@@ -153,6 +153,10 @@ def find_attributions(parsed: Parsed) -> tuple[Attribution, ...]:
                 used_quotes.update(inner)
                 reported_ranges.append((piece.start, piece.end))
         if not any(chars for _, chars in statements):
+            if pieces and any(p.quote is not None and p.quote in used_quotes for p in pieces):
+                # '"...," the paper said.' whose quote an earlier cue took: the paper still spoke last,
+                # so a following "it reported" refers to it
+                resolver.remember(referent, resolver.name(referent))
             return
         name = resolver.name(referent)
         speaker_kind = resolver.kind(referent)

@@ -8,12 +8,14 @@ from summarize.mentions import (
     PERSON_NOUNS,
     Candidate,
     Mention,
+    fuller_from_first_word,
     has_person_title,
     is_nominal,
     is_pronoun,
     last_fitting_speaker,
     resolve_nominal,
     resolve_pronoun,
+    speaker_over_place,
 )
 from summarize.parse import Parsed
 from summarize.speakers.words import DOCUMENTS
@@ -34,15 +36,16 @@ class Resolver:
         if head.lower_ in ("we", "i") and self.document_speaker:
             return self.document_speaker
         if is_pronoun(head):
-            return (
-                resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers)
-                or last_fitting_speaker(doc, parsed.sentence_index, head, self.speakers)
-                or text
-            )
+            resolved = resolve_pronoun(doc, parsed.sentences, parsed.sentence_index, head, self.speakers)
+            if resolved is not None:
+                return (
+                    speaker_over_place(doc, parsed.sentence_index, head, resolved, self.speakers) or resolved
+                )
+            return last_fitting_speaker(doc, parsed.sentence_index, head, self.speakers) or text
         if is_nominal(doc, mention):
             resolved = resolve_nominal(doc, parsed.sentences, parsed.sentence_index, mention)
             return f"{resolved} ({text})" if resolved else text
-        return text
+        return fuller_from_first_word(doc, text, mention.start) or text
 
     def remember(self, mention: Mention, name: str) -> None:
         self.speakers.append(

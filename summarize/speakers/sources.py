@@ -6,7 +6,7 @@ from spacy.tokens import Token
 
 from summarize.mentions import is_header, mention_of
 from summarize.speakers.quote_tokens import QuoteTokens, skip_blank
-from summarize.speakers.words import DOCUMENTS
+from summarize.speakers.words import DOCUMENTS, SPEECH_VERBS
 
 _SUBJECTS = ("nsubj",)
 
@@ -77,7 +77,22 @@ def speaker_of_cue(cue: Token, quotes: QuoteTokens) -> tuple[Token, Token] | Non
         ):
             return token.head, token.head  # "with analysts saying ..."
         if token.dep_ in _CLIMB and token.head.i != token.i:
-            token = token.head
+            token = _reporters_clause(token, token.head)
         else:
             return None
     return None
+
+
+def _reporters_clause(child: Token, verb: Token) -> Token:
+    """Where a climb from `child` to `verb` goes on: past a reported clause to its reporting verb when
+    `child` is a ", saying ..." participle. "X said the council had decided Y, saying Z" hangs "saying" on
+    the last verb (decided), but what Z is said by is the reporter: the council is inside X's words."""
+    if (
+        child.dep_ == "advcl"
+        and child.tag_ == "VBG"
+        and verb.dep_ == "ccomp"
+        and verb.head.pos_ == "VERB"
+        and verb.head.lemma_.lower() in SPEECH_VERBS
+    ):
+        return verb.head
+    return verb
