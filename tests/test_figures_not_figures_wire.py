@@ -48,3 +48,21 @@ def test_ages_are_no_figures(nlp, text):
 )
 def test_a_currency_conversion_in_brackets_is_the_same_figure(nlp, text, kept):
     assert _values(nlp, text) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yesterday Mr Haddad, 47, who is from Homs, said he was proud of his son.",
+        "She fled with her friends Rania Saleh, 15, and Lina Omar, 16.",
+        "He took his son to a rally when he was 13.",
+        "The boy, who was aged just 14, was sent to a training camp.",
+        "Applicants must be no more than 25 years of age, the rules say.",
+    ],
+)
+def test_ages_in_news_copy_are_no_figures(nlp, text):
+    assert _values(nlp, text) == []
+
+
+def test_a_count_after_was_stays_a_figure(nlp):
+    assert _values(nlp, "The death toll was 13 on Monday, officials said.") == ["13"]

@@ -81,6 +81,18 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         return True
     if prev is not None and prev.lower_ in ("aged", "age", "ages"):
         return True
+    # "aged just 14", "no more than 25 years of age", "when she was 13"
+    if (
+        prev is not None
+        and prev.lower_ in _AGE_ADVERBS
+        and m.start - 2 >= sentence.start
+        and doc[m.start - 2].lower_ in ("aged", "age")
+    ):
+        return True
+    if m.unit is not None and m.unit.name in ("years", "year") and tail[:2] == ["of", "age"]:
+        return True
+    if _age_of_pronoun(m, first, nxt):
+        return True
     # "boys as young as 12"
     if [t.lower_ for t in doc[max(sentence.start, m.start - 3) : m.start]] in (
         ["as", "young", "as"],
@@ -95,7 +107,7 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         and m.start - 2 >= sentence.start
         and _names_someone(doc[m.start - 2])
         and nxt is not None
-        and nxt.text in (",", ")")
+        and (nxt.text in (",", ")") or (nxt.text == "." and m.end + 1 >= sentence.end))
         and m.unit is None
         and m.qualifier is None
         and m.number is not None
@@ -235,6 +247,26 @@ def _inside_number_name(sentence: Span, offset: int) -> bool:
     base = sentence.start_char
     return any(
         match.start() + base <= offset < match.end() + base for match in _NUMBER_NAME.finditer(sentence.text)
+    )
+
+
+_AGE_ADVERBS = frozenset({"just", "only", "about", "around", "barely", "nearly"})
+
+
+def _age_of_pronoun(m: NumberMention, first: Token, nxt: Token | None) -> bool:
+    """ "When she was 13": a bare number a person pronoun is (a count has its noun: "the toll was 13")."""
+    if (
+        m.unit is not None
+        or m.qualifier is not None
+        or m.end - m.start != 1
+        or first.dep_ not in ("attr", "acomp")
+    ):
+        return False
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+        return False
+    verb = first.head
+    return verb.lemma_ == "be" and any(
+        c.dep_ == "nsubj" and c.lower_ in ("he", "she", "i") for c in verb.children
     )
 
 
