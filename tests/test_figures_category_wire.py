@@ -154,3 +154,21 @@ def test_vague_counts_after_a_name_stay_figures_but_numbered_names_do_not(nlp):
         "hundreds"
     ]
     assert not _figures(nlp, "Troops joined Exercise Eager Lion 16 in the desert.")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("More than 4,000 foreign fighters have fled to the region, the report found.", "More than 4,000"),
+        ("Hundreds of foreigners are fighting in the mountains, the panel said.", "Hundreds"),
+    ],
+)
+def test_fighters_who_travel_or_fight_are_troops_not_displaced(nlp, text, value):
+    assert _category(_figures(nlp, text), value) == "troops"
+
+
+def test_civilians_who_flee_stay_displaced(nlp):
+    assert (
+        _category(_figures(nlp, "More than 4,000 families have fled to the region."), "More than 4,000")
+        == "displaced"
+    )

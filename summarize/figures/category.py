@@ -68,6 +68,13 @@ def _befell(verb: Token, depth: int = 3) -> set[str]:
     return found
 
 
+def _fights(verb: Token, noun: Token) -> bool:
+    """Whether `noun` (or the count it is "of") is the subject of a form of "fight"."""
+    return verb.lemma_.lower() == "fight" and any(
+        c.dep_ == "nsubj" and noun in c.subtree for c in verb.children
+    )
+
+
 def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Category:
     if m.unit is not None:
         kind = m.unit.kind
@@ -171,8 +178,13 @@ def category_of(m: NumberMention, noun: Token | None, verbs: list[Token]) -> Cat
         return "killed"
     if wounded:
         return "wounded"
+    troop_noun = noun_lemma in TROOP_WORDS or (noun is not None and noun.lower_ in TROOP_WORDS)
+    # "20,000 foreign fighters have fled to Syria": combatants on the move are no displaced people
+    if troop_noun:
+        return "troops"
     if lemmas & DISPLACED_WORDS:
         return "displaced"
-    if noun_lemma in TROOP_WORDS or (noun is not None and noun.lower_ in TROOP_WORDS):
+    # "hundreds of foreigners are fighting in Yemen": those who fight are fighters
+    if noun is not None and any(_fights(v, noun) for v in verbs):
         return "troops"
     return "other"
