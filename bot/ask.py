@@ -80,21 +80,35 @@ _MONTH = (
 )
 _PLACE_CUE = re.compile(
     # "a native of Kamensk": where someone is from
-    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|natives?\s+of)\s+(?:the\s+)?"
+    # "Near Tal Afar, one strike …": a sentence may open on its place, the preposition capitalised.
+    r"\b(?i:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|natives?\s+of)\s+(?:the\s+)?"
     # "in northern Syria", "in the vicinity of Ayn Issa", "in the heart of East Mosul"
     r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|vicinity|outskirts|heart|centre|"
     r"center|suburbs?|city|town|village|region|province|district|area|capital|port)\s+(?:of\s+(?:the\s+)?)?){0,2}"
     # a month or a weekday is a time, not a place ("in March", "on Monday")
     r"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)[A-Z][\w'-]+"
 )
+_ORIGIN_CUE = re.compile(r"^(?:from|natives?\s+of)\b", re.IGNORECASE)
+_ORIGIN_WORDS = frozenset({"from", "native", "born", "come", "comes", "came", "hail", "hails", "hailed"})
+
+
+def _gives_place(question: Question, text: str) -> bool:
+    """Whether `text` names a place the where-question can be answered with. Where someone comes from
+    ("a native of Lisko", "sailors from Brill") answers "Where is X from?", not where something happened."""
+    origin = any(w.lower() in _ORIGIN_WORDS for w in words(question.text))
+    return any(origin or not _ORIGIN_CUE.match(m.group()) for m in _PLACE_CUE.finditer(text))
+
+
 _NOT_A_COUNT = re.compile(
     rf"\[\d+\]|\b(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})(?!\w)"
     r"|\b(?:19|20)\d\d\b(?!\s+[a-z]+s\b)|\b\d{1,2}[:.]\d\d\b",
     re.IGNORECASE,
 )
-# An age as news gives one: "Al-Douri, 72,", "a 42-year-old", "aged 72", "72 years old".
+# An age as news gives one: "Al-Douri, 72,", "a 42-year-old", "aged 72", "72 years old", "boys as young
+# as 12".
 _AGE = re.compile(
-    r"\b\d{1,3}-year-old\b|\b(?:aged|age\s+of)\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|[A-Za-z],\s*\d{1,3}\s*,",
+    r"\b\d{1,3}-year-old\b|\b(?:aged|age\s+of)\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|[A-Za-z],\s*\d{1,3}\s*,"
+    r"|\bas\s+(?:young|old)\s+as\s+\d{1,3}\b",
     re.IGNORECASE,
 )
 # A stretch of time: "two months", "for 18 days", "a 12-hour siege", "three weeks on".
@@ -184,6 +198,20 @@ def _holds(term: Term, stems: set[str]) -> bool:
     return term.is_name and len(own) >= 4 and any(s.startswith(own) for s in stems)
 
 
+_DEMONYM_ENDS = frozenset({"n", "an", "ian", "i", "ese", "ish"})  # Syria-n, Jordan-ian, Iraq-i, Sudan-ese
+
+
+def _holds_name(term: Term, stems: set[str]) -> bool:
+    """`_holds`, and a demonym of the question met by its country: "the Jordanian army" is the article's
+    "Jordan Armed Forces". Only to place a candidate in the story asked about (`names_held`): "Ukraine"
+    in a sentence does not make its soldiers Ukrainian ones."""
+    own = term.stems[0]
+    return _holds(term, stems) or (
+        term.is_name
+        and any(len(s) >= 4 and own.startswith(s) and own[len(s) :] in _DEMONYM_ENDS for s in stems)
+    )
+
+
 def coverage(
     question: Question, text: str, *, context: str = "", title: str | None = None, earlier: str = ""
 ) -> float:
@@ -217,7 +245,11 @@ def coverage(
     # What the article established earlier for this sentence (`_said_earlier`) counts whole.
     earlier_stems = _stems(earlier) if earlier else set()
     for term in terms:
-        if _holds(term, stems) or (term.is_name and _holds(term, title_stems)) or _holds(term, earlier_stems):
+        if (
+            (_holds_name(term, stems) if term.is_name else _holds(term, stems))
+            or (term.is_name and _holds(term, title_stems))
+            or _holds(term, earlier_stems)
+        ):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
@@ -236,7 +268,14 @@ def names_held(question: Question, text: str, *, context: str = "", title: str |
     just before it or its article's title. A sentence about Kursk that never names NATO does not answer
     "Did NATO send troops to Ukraine?", however many other words it shares."""
     held = _stems(" ".join((text, context, title or "")))
-    return all(_holds(t, held) for t in question.terms if t.is_name)
+    return all(_holds_name(t, held) for t in question.terms if t.is_name or _names_by_number(question, t))
+
+
+def _names_by_number(question: Question, term: Term) -> bool:
+    """Whether a number of the question names which thing is asked about ("Resolution 2328", "Task
+    Force 50", "in 2014"), like a name: one that is not part of what a how-many question counts ("the
+    12 hostages")."""
+    return term.word.isdigit() and term not in question.counted
 
 
 def words_missing(question: Question, text: str) -> list[str]:
@@ -459,9 +498,66 @@ def _has_doer(question: Question, text: str) -> bool:
         own.add(word.lower())
     events = [t for t in question.terms if t.is_event and t.word.split()[0] in own]
     if not events:
-        return True
+        return _does_the_deed(question, text)
     held = _stems(text) - _NO_DOER
     return all(_holds(t, held) for t in events) and not _done_to_another(question, text, events)
+
+
+_DOING = ("carried out", *related_words("carried out"))  # "carry out", "conducted", …
+_DOING_VERBS = word_set("", "ask_doing_verbs")
+
+
+def _does_the_deed(question: Question, text: str) -> bool:
+    """ "Who carried out the raid?" asks for the doer of the raid, so the answer must say it was done: the
+    verb of doing or a synonym ("was carried out by", "conducted"), a claim of it, the deed as a verb
+    ("raided"), or the deed's doer named on it ("the Brigade's raid", "the raid by the Brigade"). A
+    sentence in which someone condemned the raid names no doer of it."""
+    tokens = [w.lower() for w in words(question.text)]
+    pairs = {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    if not pairs & set(_DOING):
+        return True
+    held = _stems(text)
+    if any(stem(phrase) in held for phrase in _DOING) or _says_claimed(text):
+        return True
+    deeds = {t.stems[0] for t in question.terms if not t.is_name}
+    own = words(text)
+    for index, word in enumerate(own):
+        if stem(word) not in deeds:
+            continue
+        if word.lower().endswith("ed"):
+            return True
+        before = own[max(0, index - _NEAR) : index]
+        if any(w[:1].isupper() and w.endswith(("'s", "’s")) for w in before):
+            return True
+        if any(w.lower() in _DOING_VERBS for w in before):
+            return True  # "the brigade staged a raid"
+        after = [w.lower() if i == 0 else w for i, w in enumerate(own[index + 1 : index + 4]) if w != "the"]
+        if len(after) > 1 and after[0] == "by" and after[1][:1].isupper():
+            return True
+    return False
+
+
+_OF_WORDS = frozenset({"on", "in", "of", "at", "near", "for"})
+
+
+def _another_of_its_kind(question: Question, text: str) -> bool:
+    """Whether `text` is about another thing of the kind the question names by a name: "the raid on
+    Kassel" for "Who carried out the raid on Pellin?" (Pellin only in the sentence before), "the siege of
+    Korvo" for "When did the siege of Dorvan begin?". The same noun and preposition, another name."""
+    asked = [w for w in words(question.text)]
+    lowered = {w.lower() for w in asked}
+    triples = {
+        (stem(a), b.lower())
+        for a, b, c in zip(asked, asked[1:], asked[2:], strict=False)
+        if a[:1].islower() and b.lower() in _OF_WORDS and c[:1].isupper()
+    }
+    if not triples:
+        return False
+    tokens = [w for w in words(text) if w.lower() != "the"]
+    return any(
+        (stem(a), b.lower()) in triples and c[:1].isupper() and c.lower() not in lowered
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)
+    ) and not all(_holds(t, _stems(text)) for t in question.terms if t.is_name)
 
 
 def _done_to_another(question: Question, text: str, events: list[Term]) -> bool:
@@ -580,6 +676,26 @@ def _denies(question: Question, text: str) -> bool:
     tokens = [t.lower() for t in words(text)]
     hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
     return bool(hits) and all(_negated_at(tokens, i) for i in hits)
+
+
+_CONDITIONS = frozenset({"once", "if", "unless"})
+_CONDITION_REACH = 2  # "once ratified", "once entered into force", "if it is signed"
+
+
+def _only_on_condition(question: Question, text: str) -> bool:
+    """Whether `text` holds what the question asks the time of only as a condition ("a pact that, once
+    ratified, will reopen the harbour"): the time it gives ("Today") is of another event, not of that."""
+    events = [t for t in question.terms if t.is_event]
+    tokens = [t.lower() for t in words(text)]
+    # A two-word event ("into force") is looked for at its first word.
+    hits = [
+        i
+        for i, token in enumerate(tokens)
+        if any(_holds(t, _stems(" ".join(tokens[i : i + 2]) if " " in t.word else token)) for t in events)
+    ]
+    return bool(hits) and all(
+        any(t in _CONDITIONS for t in tokens[max(0, i - _CONDITION_REACH) : i]) for i in hits
+    )
 
 
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she|his|her|they|their|it|its)\b", re.IGNORECASE)
@@ -773,6 +889,12 @@ async def _how_many(
             if _other_event(question, figure.counts):
                 other_event = True
                 continue
+            if (
+                figure.category == "money"
+                and _HOW_MANY.match(question.text)
+                and "money" not in question.categories
+            ):
+                continue  # "a grant of $200,000 … by a team of masons" is no count of masons
             unit = _unit_of(figure.value) if not figure.counts else ""
             head = question.counted_head
             if unit and head is not None and _HOW_MANY.match(question.text) and not _holds_noun(head, unit):
@@ -972,11 +1094,15 @@ async def _by_sentence(
         # with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
             continue
+        if question.kind == "when" and _only_on_condition(question, match.text):
+            continue
         if question.asks_measure and not _NUMBER.search(_NOT_A_COUNT.sub(" ", match.text)):
             continue  # "How fast is it growing?" is answered by a rate, not by "it is growing"
         if question.asks_claim and not _says_claimed(match.text):
             continue  # "The daily Yeni Safak said its offices … were attacked" says nothing of who did it
         if not question.negated and _denies(question, match.text):
+            continue
+        if _another_of_its_kind(question, match.text):
             continue
         if question.asks_name and not _gives_name(match.text):
             continue  # "What was X's real name?" is answered by "born …", "known as …"
@@ -984,10 +1110,12 @@ async def _by_sentence(
             continue
         if question.kind == "who" and not _has_doer(question, match.text):
             continue  # "Booker died in Jordan" names no one who killed him
-        if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
+        if question.kind == "where" and not (
+            _gives_place(question, match.text) or any(f.where for f in found)
+        ):
             # The place may be one the sentence refers back to ("the city would open four shelters"),
             # scored lower; with no place in it or just before it, it is no answer.
-            if not _PLACE_CUE.search(before.get(key, "")):
+            if not _gives_place(question, before.get(key, "")):
                 continue
             score *= 0.7
         score += 0.02 * max(0.0, match.bm25 / top_bm25)  # BM25 only breaks ties

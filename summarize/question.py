@@ -422,6 +422,10 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
         if following == "to" and word in _CATENATIVE:
             # "try to seize": what happened is the seizing; the article may say "attempted to seize".
             weight, is_event = 0.5, False
+        after = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if word in _SUPPORT_VERBS and (following in _SUPPORT_OBJECT_OPENERS or _bare_noun(after)):
+            # "make his pledge", "hold talks": the noun says what happened, the verb only carries it.
+            weight, is_event = 0.5, False
         if index == 1 and tokens[0].lower() == "how" and word in _MEASURE:
             is_type = True  # "how old", "how fast": the answer's type (an age, a rate), not a topic
         terms.append(Term(word, (stem(word), *related), weight, is_name, is_event, is_type))
@@ -456,6 +460,14 @@ _COUNTED_END = word_set("", "ask_counted_end")
 _PLURALS = word_set("", "ask_plural_nouns")
 _LIGHT_VERBS = word_set("", "ask_light_verbs")
 _MEASURE = word_set("", "ask_measure")
+_SUPPORT_VERBS = word_set("", "ask_support_verbs")
+# What opens the noun of a support verb: not "the" ("hold the town" is to control it).
+_SUPPORT_OBJECT_OPENERS = frozenset({"a", "an", "his", "her", "its", "their", "our", "my", "your"})
+
+
+def _bare_noun(word: str) -> bool:
+    """A lower-case content word right after the verb ("hold talks"), not a particle or a name."""
+    return word.isalpha() and word.islower() and word not in _STOP
 
 
 def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
