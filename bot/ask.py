@@ -542,22 +542,31 @@ _OF_WORDS = frozenset({"on", "in", "of", "at", "near", "for"})
 
 def _another_of_its_kind(question: Question, text: str) -> bool:
     """Whether `text` is about another thing of the kind the question names by a name: "the raid on
-    Kassel" for "Who carried out the raid on Pellin?" (Pellin only in the sentence before), "the siege of
-    Korvo" for "When did the siege of Dorvan begin?". The same noun and preposition, another name."""
-    asked = [w for w in words(question.text)]
+    Kassel" for "Who carried out the raid on Pellin?" (Pellin only in the sentence before), "the Mosul
+    Dam" for "Which company built the Samarra dam?". The same noun (and preposition), another name."""
+    asked = words(question.text)
     lowered = {w.lower() for w in asked}
-    triples = {
+    # ("raid", "on"): a noun, a preposition and a name; ("dam", ""): a name and the noun it names.
+    kinds = {
         (stem(a), b.lower())
         for a, b, c in zip(asked, asked[1:], asked[2:], strict=False)
         if a[:1].islower() and b.lower() in _OF_WORDS and c[:1].isupper()
+    } | {
+        (stem(b), "")
+        for a, b in zip(asked[1:], asked[2:], strict=False)
+        if a[:1].isupper() and b[:1].islower()
     }
-    if not triples:
+    if not kinds:
         return False
     tokens = [w for w in words(text) if w.lower() != "the"]
-    return any(
-        (stem(a), b.lower()) in triples and c[:1].isupper() and c.lower() not in lowered
+    other = any(
+        (stem(a), b.lower()) in kinds and c[:1].isupper() and c.lower() not in lowered
         for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)
-    ) and not all(_holds(t, _stems(text)) for t in question.terms if t.is_name)
+    ) or any(
+        (stem(b), "") in kinds and a[:1].isupper() and a.lower() not in lowered and index > 0
+        for index, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False))
+    )
+    return other and not all(_holds_name(t, _stems(text)) for t in question.terms if t.is_name)
 
 
 def _done_to_another(question: Question, text: str, events: list[Term]) -> bool:
@@ -1106,8 +1115,8 @@ async def _by_sentence(
             continue
         if question.asks_name and not _gives_name(match.text):
             continue  # "What was X's real name?" is answered by "born …", "known as …"
-        if question.kind == "who" and not _names_someone(match.text, question):
-            continue
+        if (question.kind == "who" or question.asks_body) and not _names_someone(match.text, question):
+            continue  # "Which company built the Orsk bridge?" is not answered by "The Orsk bridge spans …"
         if question.kind == "who" and not _has_doer(question, match.text):
             continue  # "Booker died in Jordan" names no one who killed him
         if question.kind == "where" and not (

@@ -244,6 +244,13 @@ class Question:
         return _NAME_QUESTION.match(self.text) is not None
 
     @property
+    def asks_body(self) -> bool:
+        """ "Which company built the dam?", "What group runs the camp?": a named body is asked for, so only
+        a sentence that names one answers (org_nouns.txt: company, group, ministry, …)."""
+        match = _ASKED_TYPE.match(self.text)
+        return match is not None and _singular_noun(match.group("type").lower()) in _ORG_NOUNS
+
+    @property
     def asks_measure(self) -> bool:
         """ "How fast is the economy growing?": a measure, so only a sentence with a number answers."""
         tokens = [w.lower() for w in words(self.text)]
@@ -378,7 +385,7 @@ def _verb_after_name(tokens: list[str]) -> str | None:
     return None
 
 
-def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
+def _terms(text: str, names: list[str], exclude: set[str], *, deed_asked: bool = False) -> tuple[Term, ...]:
     name_words = {w.lower() for name in names for w in words(name)}
     terms: list[Term] = []
     seen: set[str] = set()
@@ -422,8 +429,7 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
         if following == "to" and word in _CATENATIVE:
             # "try to seize": what happened is the seizing; the article may say "attempted to seize".
             weight, is_event = 0.5, False
-        after = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if word in _SUPPORT_VERBS and (following in _SUPPORT_OBJECT_OPENERS or _bare_noun(after)):
+        if not deed_asked and _supports_noun(word, tokens[index + 1] if index + 1 < len(tokens) else ""):
             # "make his pledge", "hold talks": the noun says what happened, the verb only carries it.
             weight, is_event = 0.5, False
         if index == 1 and tokens[0].lower() == "how" and word in _MEASURE:
@@ -461,13 +467,28 @@ _PLURALS = word_set("", "ask_plural_nouns")
 _LIGHT_VERBS = word_set("", "ask_light_verbs")
 _MEASURE = word_set("", "ask_measure")
 _SUPPORT_VERBS = word_set("", "ask_support_verbs")
-# What opens the noun of a support verb: not "the" ("hold the town" is to control it).
-_SUPPORT_OBJECT_OPENERS = frozenset({"a", "an", "his", "her", "its", "their", "our", "my", "your"})
+_ORG_NOUNS = word_set("", "org_nouns")
 
 
-def _bare_noun(word: str) -> bool:
-    """A lower-case content word right after the verb ("hold talks"), not a particle or a name."""
-    return word.isalpha() and word.islower() and word not in _STOP
+def _singular_noun(word: str) -> str:
+    """ "companies" → company, "groups" → group: enough to look a plural type up among the org nouns."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+_SUPPORT_OBJECT_OPENERS = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "my", "your"})
+_HOLDING = frozenset({"hold", "holds", "holding"})  # "hold the town" is to control it, "hold talks" is not
+
+
+def _supports_noun(verb: str, after: str) -> bool:
+    """Whether `verb` is a support verb taking the noun that follows: an article or possessive opens it
+    ("make his pledge", "make the promise"; not "hold the …"), or a bare lower-case noun ("hold talks")."""
+    if verb not in _SUPPORT_VERBS:
+        return False
+    if after.lower() in _SUPPORT_OBJECT_OPENERS:
+        return not (verb in _HOLDING and after.lower() == "the")
+    return after.isalpha() and after.islower() and after not in _STOP
 
 
 def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
@@ -527,7 +548,8 @@ def analyze_question(text: str) -> Question:
         kind = "where"
     else:
         kind = "other"
-    terms = _terms(text, names, exclude=set())
+    # "Who made the bomb?" asks for the maker: there the verb is the deed, not a support verb.
+    terms = _terms(text, names, exclude=set(), deed_asked=kind == "who")
     naming = _NAME_QUESTION.match(text)
     if naming:
         # "real name": the word "name" and its modifier are the answer's type, not words it must hold.

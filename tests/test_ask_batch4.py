@@ -42,6 +42,14 @@ The plan delivers on Governor Ilse Moran's promise at the Harbour Summit in June
 Delegates from both ports met in Brill for talks on the blockade.
 
 The mayor condemned the Red Column's ambush near Halm, which killed 30 soldiers on the road to Varnia.
+
+The Tessin lighthouse has stood on the cape since 1871, when it was constructed under Duke Otto Brenn.
+
+Rebels said they found a bomb under the pier.
+
+The Orsk bridge spans the river below the old town.
+
+Traffic eased after the construction of the Tavda Bridge upstream.
 """
 
 
@@ -115,3 +123,25 @@ async def test_who_carried_out_is_met_by_the_doer_named_on_the_deed(db):
 async def test_a_country_in_the_text_does_not_make_a_count_of_its_people(db):
     # "30 soldiers … in Varnia" are no count of Varnian soldiers.
     assert await _found(db, "How many Varnian soldiers were killed in Halm?") is None
+
+
+async def test_a_support_verb_with_a_definite_noun_is_not_required_either(db):
+    found = await _found(db, "When did Moran make the promise at the summit?")
+    assert found is not None and "June" in found
+
+
+async def test_in_a_who_question_the_verb_is_the_deed_asked_about(db):
+    # "Who made the bomb?" asks for its maker: finding it names no one who made it.
+    assert await _found(db, "Who made the bomb under the pier?") is None
+
+
+async def test_built_meets_constructed(db):
+    found = await _found(db, "When was the Tessin lighthouse built?")
+    assert found is not None and "1871" in found
+    found = await _found(db, "Who built the Tessin lighthouse?")
+    assert found is not None and "Otto Brenn" in found
+
+
+async def test_a_name_on_the_same_noun_is_another_thing(db):
+    # "the Tavda Bridge" is not "the Orsk bridge", though Orsk is in the sentence before.
+    assert await _found(db, "Which company built the Orsk bridge?") is None
