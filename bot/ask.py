@@ -99,6 +99,17 @@ def _gives_place(question: Question, text: str) -> bool:
     return any(origin or not _ORIGIN_CUE.match(m.group()) for m in _PLACE_CUE.finditer(text))
 
 
+_PLACE_NOUNS = word_set("figures", "place_nouns")
+
+
+def _refers_to_place(text: str) -> bool:
+    """Whether `text` points at a place named before it: "the city would open …", "fighting there".
+    "The exercise showcased …" points at none, whatever the sentence before names."""
+    tokens = [w.lower() for w in words(text)]
+    definite = {b for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
+    return bool(definite & _PLACE_NOUNS) or _HERE.search(text) is not None
+
+
 _NOT_A_COUNT = re.compile(
     rf"\[\d+\]|\b(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})(?!\w)"
     r"|\b(?:19|20)\d\d\b(?!\s+[a-z]+s\b)|\b\d{1,2}[:.]\d\d\b",
@@ -1124,7 +1135,7 @@ async def _by_sentence(
         ):
             # The place may be one the sentence refers back to ("the city would open four shelters"),
             # scored lower; with no place in it or just before it, it is no answer.
-            if not _gives_place(question, before.get(key, "")):
+            if not (_refers_to_place(match.text) and _gives_place(question, before.get(key, ""))):
                 continue
             score *= 0.7
         score += 0.02 * max(0.0, match.bm25 / top_bm25)  # BM25 only breaks ties

@@ -50,6 +50,10 @@ Rebels said they found a bomb under the pier.
 The Orsk bridge spans the river below the old town.
 
 Traffic eased after the construction of the Tavda Bridge upstream.
+
+Sergeant Lev Danko is a gunner in Bravo Troop.
+
+The drill showcased the bond between the two navies.
 """
 
 
@@ -145,3 +149,8 @@ async def test_built_meets_constructed(db):
 async def test_a_name_on_the_same_noun_is_another_thing(db):
     # "the Tavda Bridge" is not "the Orsk bridge", though Orsk is in the sentence before.
     assert await _found(db, "Which company built the Orsk bridge?") is None
+
+
+async def test_a_place_before_counts_only_for_a_sentence_that_refers_to_a_place(db):
+    # "in Bravo Troop" is in the sentence before, but "The drill showcased …" refers to no place.
+    assert await _found(db, "Where did the drill take place?") is None
