@@ -378,6 +378,32 @@ def _people_named(term: Term, counts: str) -> bool:
     )
 
 
+_HOW_MUCH_Q = re.compile(r"^\W*(?:(?:and|so|but)\s+)?how\s+much\b", re.IGNORECASE)
+_AMOUNT_SIGN = re.compile(r"[$£€¥%]|\d(?:bn|m|k)\b", re.IGNORECASE)
+
+
+def _bare_count(question: Question, figure: Figure) -> bool:
+    """Whether a figure counts things named by the mass noun a how-much question asks about ("16 oil
+    tanker trucks", "three oil well heads" for "How much oil …"): a plain number (no sum of money, share
+    or unit in its value) right before the noun. That answers "how many", never "how much"; "9,000
+    tonnes of fuel" is an amount of fuel."""
+    head = question.counted_head
+    if head is None or figure.category in ("money", "territory") or _AMOUNT_SIGN.search(figure.value):
+        return False
+    first = words(figure.counts or "")[:1]
+    return not _unit_of(figure.value) and bool(first) and _holds_noun(head, first[0])
+
+
+def _counts_the_mass(question: Question, text: str) -> bool:
+    """Whether the only amount `text` gives of a how-much question's noun is a count of things it
+    names ("destroyed 12 fuel tankers"): a plain number right before the noun, no sum or share."""
+    head = question.counted_head
+    if head is None or _AMOUNT_SIGN.search(text):
+        return False
+    tokens = words(_NOT_A_COUNT.sub(" ", text))
+    return any(_NUMBER.search(a) and _holds_noun(head, b) for a, b in zip(tokens, tokens[1:], strict=False))
+
+
 def _unit_of(value: str) -> str:
     """The unit a figure's value is given in ("about seven miles" → miles), "" for a bare number."""
     tokens = words(value)
@@ -915,6 +941,8 @@ async def _how_many(
                 and "money" not in question.categories
             ):
                 continue  # "a grant of $200,000 … by a team of masons" is no count of masons
+            if _HOW_MUCH_Q.match(question.text) and _bare_count(question, figure):
+                continue  # "How much oil …" asks an amount: "16 oil tanker trucks" count trucks
             unit = _unit_of(figure.value) if not figure.counts else ""
             head = question.counted_head
             if unit and head is not None and _HOW_MANY.match(question.text) and not _holds_noun(head, unit):
@@ -954,6 +982,8 @@ async def _how_many(
             # is the figure of another event, not a count of the seized.
             and not other_event
             and _count_near(question, match.text)
+            # "How much …" asks an amount: a sentence of counted things holds none.
+            and not (_HOW_MUCH_Q.match(question.text) and _counts_the_mass(question, match.text))
             and not _elsewhere(question, match.text, None, before.get(key, ""), title)
             and counts_what_is_asked(question, None, match.text)
             and names_held(question, match.text, context=before.get(key, ""), title=title)

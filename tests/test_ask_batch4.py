@@ -54,6 +54,10 @@ Traffic eased after the construction of the Tavda Bridge upstream.
 Sergeant Lev Danko is a gunner in Bravo Troop.
 
 The drill showcased the bond between the two navies.
+
+Strikes near Ostra destroyed 12 fuel tankers and four fuel pumps.
+
+In May a convoy carried 9,000 tonnes of grain to Ostra.
 """
 
 
@@ -154,3 +158,10 @@ async def test_a_name_on_the_same_noun_is_another_thing(db):
 async def test_a_place_before_counts_only_for_a_sentence_that_refers_to_a_place(db):
     # "in Bravo Troop" is in the sentence before, but "The drill showcased …" refers to no place.
     assert await _found(db, "Where did the drill take place?") is None
+
+
+async def test_a_count_of_things_is_no_amount_of_what_names_them(db):
+    # "12 fuel tankers" are tankers: no amount of fuel.
+    assert await _found(db, "How much fuel was destroyed near Ostra?") is None
+    found = await _found(db, "How much grain did the convoy carry to Ostra?")
+    assert found is not None and "9,000" in found
