@@ -144,8 +144,14 @@ _EVENT_WORDS = {
 
 def is_event_word(word: str) -> bool:
     """Whether a word says what happened ("killed", "abducted", "shot"): a war verb or a past form."""
-    word = word.lower()
-    return word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4)
+    return word.lower() in _EVENT_WORDS or _past_form(word)
+
+
+def _past_form(token: str) -> bool:
+    """A past form by its ending ("seized", "shelled"), as written: "counter-IED" and "IEDs" end in an
+    acronym (improvised explosive device), not in -ed."""
+    last = token.split("-")[-1]
+    return not (last.isupper() and len(last) > 1) and token.lower().endswith("ed") and len(token) > 4
 
 
 # Words that point at a figure category (Figure.category values).
@@ -422,7 +428,7 @@ def _terms(text: str, names: list[str], exclude: set[str], *, deed_asked: bool =
             word in _EVENT_WORDS
             or word in _PHRASES
             or word == verb
-            or (word.endswith("ed") and len(word) > 4)
+            or _past_form(re.sub(r"['’]s$", "", token))
         )
         is_type = word.isdigit() or word in _NUMBER_WORDS or word == asked_type
         following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
@@ -501,7 +507,7 @@ def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
     phrase: list[str] = []
     for token in words(match.group("phrase")):
         word = re.sub(r"['’]s$", "", token).lower()
-        if word in _COUNTED_END or word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4):
+        if word in _COUNTED_END or word in _EVENT_WORDS or _past_form(re.sub(r"['’]s$", "", token)):
             break
         phrase.append(word)
     if not measured:

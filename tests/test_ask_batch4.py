@@ -16,6 +16,7 @@ import pytest
 from bot.ask import answer_question
 from storage import ArticleSource, open_database
 from summarize.pipeline import brief_from_text
+from summarize.question import analyze_question
 
 T0 = datetime(2025, 6, 20, 8, 0, tzinfo=UTC)
 
@@ -165,3 +166,13 @@ async def test_a_count_of_things_is_no_amount_of_what_names_them(db):
     assert await _found(db, "How much fuel was destroyed near Ostra?") is None
     found = await _found(db, "How much grain did the convoy carry to Ostra?")
     assert found is not None and "9,000" in found
+
+
+def test_an_acronym_ending_in_ed_is_no_past_form():
+    # "counter-IED training" is about improvised explosive devices; "shelled" is what happened.
+    terms = {
+        t.word: t for t in analyze_question("How many soldiers is Varnia sending for counter-IED work?").terms
+    }
+    assert not terms["counter-ied"].is_event
+    assert analyze_question("How many towns were shelled?").counted[-1].word == "towns"
+    assert {t.word for t in analyze_question("How many IED attacks were reported?").counted} >= {"attacks"}
