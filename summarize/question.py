@@ -262,7 +262,9 @@ class Question:
         tokens = [w.lower() for w in words(self.text)]
         if tokens[:1] in (["and"], ["so"], ["but"]):
             tokens = tokens[1:]
-        return len(tokens) > 1 and tokens[0] == "how" and tokens[1] in _MEASURE
+        return (len(tokens) > 1 and tokens[0] == "how" and tokens[1] in _MEASURE) or _measure_noun(
+            self.text
+        ) is not None
 
     @property
     def asks_age(self) -> bool:
@@ -400,6 +402,7 @@ def _terms(text: str, names: list[str], exclude: set[str], *, deed_asked: bool =
     counted = _COUNTED.match(text) is not None
     asked = _ASKED_TYPE.match(text)
     asked_type = asked.group("type").lower() if asked else None
+    measure = _measure_noun(text)  # "What is the output of …": the answer's type
     skip = False
     for index, token in enumerate(tokens):
         if skip:
@@ -430,7 +433,7 @@ def _terms(text: str, names: list[str], exclude: set[str], *, deed_asked: bool =
             or word == verb
             or _past_form(re.sub(r"['’]s$", "", token))
         )
-        is_type = word.isdigit() or word in _NUMBER_WORDS or word == asked_type
+        is_type = word.isdigit() or word in _NUMBER_WORDS or word in (asked_type, measure)
         following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
         if following == "to" and word in _CATENATIVE:
             # "try to seize": what happened is the seizing; the article may say "attempted to seize".
@@ -473,6 +476,19 @@ _PLURALS = word_set("", "ask_plural_nouns")
 _LIGHT_VERBS = word_set("", "ask_light_verbs")
 _MEASURE = word_set("", "ask_measure")
 _SUPPORT_VERBS = word_set("", "ask_support_verbs")
+_MEASURE_NOUNS = word_set("", "ask_measure_nouns")
+_WHAT_IS_THE = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?what\s+(?:is|was|are|were)\s+the\s+(?P<noun>[a-z]+)\s+of\b", re.IGNORECASE
+)
+
+
+def _measure_noun(text: str) -> str | None:
+    """The measure asked for by "What is the output of …?" ("output"), else None."""
+    match = _WHAT_IS_THE.match(text)
+    noun = match.group("noun").lower() if match else None
+    return noun if noun in _MEASURE_NOUNS else None
+
+
 _ORG_NOUNS = word_set("", "org_nouns")
 
 

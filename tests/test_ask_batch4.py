@@ -59,6 +59,10 @@ The drill showcased the bond between the two navies.
 Strikes near Ostra destroyed 12 fuel tankers and four fuel pumps.
 
 In May a convoy carried 9,000 tonnes of grain to Ostra.
+
+The Ostra dam feeds a 40 MW power station below the town.
+
+The Ostra power station was damaged by shelling last year.
 """
 
 
@@ -176,3 +180,10 @@ def test_an_acronym_ending_in_ed_is_no_past_form():
     assert not terms["counter-ied"].is_event
     assert analyze_question("How many towns were shelled?").counted[-1].word == "towns"
     assert {t.word for t in analyze_question("How many IED attacks were reported?").counted} >= {"attacks"}
+
+
+async def test_what_is_the_measure_of_asks_a_number(db):
+    # "output" names what the answer is (a measure), not a word it must repeat; a sentence with no
+    # number ("was damaged by shelling") is no answer.
+    found = await _found(db, "What is the output of the Ostra power station?")
+    assert found is not None and "40 MW" in found and "damaged" not in found
