@@ -81,12 +81,15 @@ _MONTH = (
 _PLACE_CUE = re.compile(
     # "a native of Kamensk": where someone is from
     # "Near Tal Afar, one strike …": a sentence may open on its place, the preposition capitalised.
-    r"\b(?i:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|natives?\s+of)\s+(?:the\s+)?"
+    r"\b(?i:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|up|natives?\s+of)\s+(?:the\s+)?"
     # "in northern Syria", "in the vicinity of Ayn Issa", "in the heart of East Mosul"
     r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|vicinity|outskirts|heart|centre|"
     r"center|suburbs?|city|town|village|region|province|district|area|capital|port)\s+(?:of\s+(?:the\s+)?)?){0,2}"
-    # a month or a weekday is a time, not a place ("in March", "on Monday")
-    r"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)[A-Z][\w'-]+"
+    # a month or a weekday is a time, not a place ("in March", "on Monday"); a name that only begins like
+    # one is a place ("in Marea", "in Sunderland")
+    r"(?!(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?)"
+    r"\b)[A-Z][\w'-]+"
 )
 _ORIGIN_CUE = re.compile(r"^(?:from|natives?\s+of)\b", re.IGNORECASE)
 _ORIGIN_WORDS = frozenset({"from", "native", "born", "come", "comes", "came", "hail", "hails", "hailed"})

@@ -63,6 +63,10 @@ In May a convoy carried 9,000 tonnes of grain to Ostra.
 The Ostra dam feeds a 40 MW power station below the town.
 
 The Ostra power station was damaged by shelling last year.
+
+The use of cluster shells by the rebels in Marston shocked the envoy.
+
+Families fled up Mount Korab after the shelling began.
 """
 
 
@@ -187,3 +191,14 @@ async def test_what_is_the_measure_of_asks_a_number(db):
     # number ("was damaged by shelling") is no answer.
     found = await _found(db, "What is the output of the Ostra power station?")
     assert found is not None and "40 MW" in found and "damaged" not in found
+
+
+async def test_a_place_that_begins_like_a_month_is_a_place(db):
+    # "Marston" is no "March", "Sundvik" no "Sunday".
+    found = await _found(db, "Where did the rebels use cluster shells?")
+    assert found is not None and "Marston" in found
+
+
+async def test_up_a_mountain_is_a_place(db):
+    found = await _found(db, "Where did the families flee?")
+    assert found is not None and "Mount Korab" in found
