@@ -540,7 +540,28 @@ def _has_doer(question: Question, text: str) -> bool:
     if not events:
         return _does_the_deed(question, text)
     held = _stems(text) - _NO_DOER
-    return all(_holds(t, held) for t in events) and not _done_to_another(question, text, events)
+    return (
+        all(_holds(t, held) for t in events)
+        and not _done_to_another(question, text, events)
+        and not (not _passive_at(words(question.text), events) and _passive_at(words(text), events))
+    )
+
+
+_PASSIVE = frozenset({"was", "were", "been", "be", "being", "is", "are", "got"})
+
+
+def _passive_at(tokens: list[str], events: list[Term]) -> bool:
+    """Whether every mention of the deed in `tokens` is passive with no doer after it: "Rusk, who was
+    killed yesterday near Halm" says he was killed, not by whom ("was killed by a sniper" names one).
+    "Who killed Rusk?" asks the doer; "Who was killed?" asks the one it was done to."""
+    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+
+    def passive(index: int) -> bool:
+        if not any(w.lower() in _PASSIVE for w in tokens[max(0, index - 2) : index]):
+            return False
+        return not any(w.lower() == "by" for w in tokens[index + 1 : index + 1 + _SAID_WINDOW])
+
+    return bool(hits) and all(passive(i) for i in hits)
 
 
 _DOING = ("carried out", *related_words("carried out"))  # "carry out", "conducted", …

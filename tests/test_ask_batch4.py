@@ -67,6 +67,10 @@ The Ostra power station was damaged by shelling last year.
 The use of cluster shells by the rebels in Marston shocked the envoy.
 
 Families fled up Mount Korab after the shelling began.
+
+"We mourn Captain Ivo Rusk, who was killed yesterday near Halm," said Admiral Petra Lind.
+
+Sergeant Bela Hart was killed by a sniper near Halm.
 """
 
 
@@ -202,3 +206,11 @@ async def test_a_place_that_begins_like_a_month_is_a_place(db):
 async def test_up_a_mountain_is_a_place(db):
     found = await _found(db, "Where did the families flee?")
     assert found is not None and "Mount Korab" in found
+
+
+async def test_a_passive_deed_with_no_doer_does_not_say_who_did_it(db):
+    assert await _found(db, "Who killed Ivo Rusk?") is None
+    found = await _found(db, "Who was killed near Halm?")
+    assert found is not None and "Rusk" in found
+    found = await _found(db, "Who killed Bela Hart?")
+    assert found is not None and "sniper" in found
