@@ -1182,6 +1182,8 @@ async def _by_sentence(
             continue  # "What was X's real name?" is answered by "born …", "known as …"
         if (question.kind == "who" or question.asks_body) and not _names_someone(match.text, question):
             continue  # "Which company built the Orsk bridge?" is not answered by "The Orsk bridge spans …"
+        if question.said_deed and stem(question.said_deed) not in _stems(match.text):
+            continue  # "Who announced the truce?" is answered by "the truce announced by …"
         if question.kind == "who" and not _has_doer(question, match.text):
             continue  # "Booker died in Jordan" names no one who killed him
         if question.kind == "where" and not (

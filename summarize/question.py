@@ -45,7 +45,29 @@ _X_POSITION = re.compile(
     r"(?:position|view|stance|statement|response|reaction|comment|message|words)\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
-_WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SAY_VERBS})\b", re.IGNORECASE)
+_WHO_SAID = re.compile(rf"^\s*who\s+(?P<verb>{_SAY_VERBS})\b", re.IGNORECASE)
+_OBJECT_OPENERS = frozenset({"the", "a", "an", "its", "their", "his", "her"})
+_FINITE = frozenset({
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "can", "should", "must", "did",
+    "does", "do", "may", "might",
+})  # fmt: skip
+
+
+def _saying_as_deed(text: str) -> bool:
+    """ "Who announced the ceasefire in Syria?": a verb of saying with a thing as its object, no clause
+    after it, asks who did the announcing. "Who said the losses were heavy?" (a clause: "were") asks
+    for a quote."""
+    match = _WHO_SAID.match(text)
+    if match is None:
+        return False
+    rest = words(text[match.end() :])
+    return (
+        bool(rest)
+        and rest[0].lower() in _OBJECT_OPENERS
+        and not any(w.lower() in _FINITE or _past_form(w) for w in rest[1:])
+    )
+
+
 # "Who claimed the attack?" asks who did it (responsibility), not for a quote.
 _WHO_CLAIMED_DEED = re.compile(
     r"^\s*who\s+(?:has\s+)?claim(?:ed|s)?\s+(?:responsibility|credit|the|an?)\b", re.IGNORECASE
@@ -233,6 +255,13 @@ class Question:
         if _HOW_MUCH.match(self.text) is None or self.counted_head is None:
             return ()
         return _CATEGORY_WORDS.get(self.counted_head.word, ())
+
+    @property
+    def said_deed(self) -> str | None:
+        """ "Who announced the ceasefire?": the verb of saying done to a thing, which the answer must hold
+        ("the ceasefire announced by Russia"); a quote about the ceasefire is no answer."""
+        match = _WHO_SAID.match(self.text)
+        return match.group("verb").lower() if match and _saying_as_deed(self.text) else None
 
     @property
     def asks_claim(self) -> bool:
@@ -556,7 +585,7 @@ def analyze_question(text: str) -> Question:
         terms = _terms(rest, names, exclude=set())
         names = [n for n in names if n.lower() not in speaker.lower()]
         return Question(text, kind, terms, tuple(names), speaker, ())
-    if _WHO_CLAIMED_DEED.match(text) or _NAME_QUESTION.match(text):
+    if _WHO_CLAIMED_DEED.match(text) or _NAME_QUESTION.match(text) or _saying_as_deed(text):
         kind = "who"
     elif _WHO_SAID.match(text):
         kind = "who_said"

@@ -71,6 +71,10 @@ Families fled up Mount Korab after the shelling began.
 "We mourn Captain Ivo Rusk, who was killed yesterday near Halm," said Admiral Petra Lind.
 
 Sergeant Bela Hart was killed by a sniper near Halm.
+
+Both sides respected the truce in Halm announced by the Varnia council on 2 May.
+
+"The truce in Halm must hold," said Admiral Petra Lind.
 """
 
 
@@ -214,3 +218,10 @@ async def test_a_passive_deed_with_no_doer_does_not_say_who_did_it(db):
     assert found is not None and "Rusk" in found
     found = await _found(db, "Who killed Bela Hart?")
     assert found is not None and "sniper" in found
+
+
+async def test_who_announced_a_thing_asks_the_announcer_not_a_quote_about_it(db):
+    found = await _found(db, "Who announced the truce in Halm?")
+    assert found is not None and "Varnia council" in found and "must hold" not in found
+    found = await _found(db, "Who said the truce in Halm must hold?")
+    assert found is not None and "Petra Lind" in found
