@@ -75,6 +75,8 @@ Sergeant Bela Hart was killed by a sniper near Halm.
 Both sides respected the truce in Halm announced by the Varnia council on 2 May.
 
 "The truce in Halm must hold," said Admiral Petra Lind.
+
+Gunners have shelled the Ostra depot on at least four occasions.
 """
 
 
@@ -225,3 +227,8 @@ async def test_who_announced_a_thing_asks_the_announcer_not_a_quote_about_it(db)
     assert found is not None and "Varnia council" in found and "must hold" not in found
     found = await _found(db, "Who said the truce in Halm must hold?")
     assert found is not None and "Petra Lind" in found
+
+
+async def test_how_many_times_meets_occasions(db):
+    found = await _found(db, "How many times has the Ostra depot been shelled?")
+    assert found is not None and "four occasions" in found
