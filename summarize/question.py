@@ -432,6 +432,7 @@ def _terms(text: str, names: list[str], exclude: set[str], *, deed_asked: bool =
     asked = _ASKED_TYPE.match(text)
     asked_type = asked.group("type").lower() if asked else None
     measure = _measure_noun(text)  # "What is the output of …": the answer's type
+    gathering = any(t.lower() in _GATHERINGS for t in tokens)
     skip = False
     for index, token in enumerate(tokens):
         if skip:
@@ -467,6 +468,8 @@ def _terms(text: str, names: list[str], exclude: set[str], *, deed_asked: bool =
         if following == "to" and word in _CATENATIVE:
             # "try to seize": what happened is the seizing; the article may say "attempted to seize".
             weight, is_event = 0.5, False
+        if word in ("held", "hold") and index and tokens[index - 1].lower() in _BE and gathering:
+            weight, is_event = 0.5, False  # "Where will the summit be held?": it frames, like "take place"
         if not deed_asked and _supports_noun(word, tokens[index + 1] if index + 1 < len(tokens) else ""):
             # "make his pledge", "hold talks": the noun says what happened, the verb only carries it.
             weight, is_event = 0.5, False
@@ -506,6 +509,8 @@ _LIGHT_VERBS = word_set("", "ask_light_verbs")
 _MEASURE = word_set("", "ask_measure")
 _SUPPORT_VERBS = word_set("", "ask_support_verbs")
 _MEASURE_NOUNS = word_set("", "ask_measure_nouns")
+_GATHERINGS = word_set("", "ask_gatherings")
+_BE = frozenset({"be", "been", "being", "is", "are", "was", "were"})
 _WHAT_IS_THE = re.compile(
     r"^\s*(?:(?:and|so|but)\s+)?what\s+(?:is|was|are|were)\s+the\s+(?P<noun>[a-z]+)\s+of\b", re.IGNORECASE
 )

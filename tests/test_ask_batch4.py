@@ -77,6 +77,10 @@ Both sides respected the truce in Halm announced by the Varnia council on 2 May.
 "The truce in Halm must hold," said Admiral Petra Lind.
 
 Gunners have shelled the Ostra depot on at least four occasions.
+
+Delegates will gather for the Ostra summit in Brill from 3 to 5 July.
+
+Six hostages were freed after a week.
 """
 
 
@@ -232,3 +236,10 @@ async def test_who_announced_a_thing_asks_the_announcer_not_a_quote_about_it(db)
 async def test_how_many_times_meets_occasions(db):
     found = await _found(db, "How many times has the Ostra depot been shelled?")
     assert found is not None and "four occasions" in found
+
+
+async def test_an_event_that_is_held_need_not_be_said_to_be_held(db):
+    found = await _found(db, "Where will the Ostra summit be held?")
+    assert found is not None and "Brill" in found
+    # Hostages are held by someone: there "held" is what happened.
+    assert await _found(db, "Where were the hostages held?") is None
