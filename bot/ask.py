@@ -540,10 +540,13 @@ def _has_doer(question: Question, text: str) -> bool:
     if not events:
         return _does_the_deed(question, text)
     held = _stems(text) - _NO_DOER
+    # "Who killed Rusk?" asks the doer (a sentence where he "was killed" names none); "Who was killed?"
+    # asks the one it was done to.
+    asks_doer = not _passive_at(words(question.text), events)
     return (
         all(_holds(t, held) for t in events)
         and not _done_to_another(question, text, events)
-        and not (not _passive_at(words(question.text), events) and _passive_at(words(text), events))
+        and not (asks_doer and _passive_at(words(text), events))
     )
 
 
@@ -592,9 +595,9 @@ def _does_the_deed(question: Question, text: str) -> bool:
             return True
         if any(w.lower() in _DOING_VERBS for w in before):
             return True  # "the brigade staged a raid"
-        after = [w.lower() if i == 0 else w for i, w in enumerate(own[index + 1 : index + 4]) if w != "the"]
-        if len(after) > 1 and after[0] == "by" and after[1][:1].isupper():
-            return True
+        after = [w for w in own[index + 1 : index + 4] if w.lower() != "the"]
+        if len(after) > 1 and after[0].lower() == "by" and after[1][:1].isupper():
+            return True  # "the raid by the Grey Brigade"
     return False
 
 
