@@ -485,7 +485,9 @@ def _sentence_item(match: SentenceMatch, score: float, figures: list[Figure] = (
     )
 
 
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+# A capitalised word past the start of a sentence, or dotted initials ("U.S.-led", "U.N.").
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]+)")
+_PRONOUNS = frozenset({"he", "she", "they", "it", "who", "which", "that", "i", "we", "you"})
 
 
 _NAMING = word_set("", "ask_naming")
@@ -640,9 +642,18 @@ def _done_to_another(question: Question, text: str, events: list[Term]) -> bool:
         return False
     tokens = words(text)
     asked = {w.lower() for w in words(question.text)}
-    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+    # The deed as done ("killed"), not a death with no doer ("after Vell died").
+    hits = [
+        i
+        for i, token in enumerate(tokens)
+        if stem(token) not in _NO_DOER and any(_holds(t, _stems(token)) for t in events)
+    ]
 
     def of_another(index: int) -> bool:
+        # "Ghadiya was killed in a raid": the one it was done to is the passive's subject.
+        before = tokens[max(0, index - 2) : index]
+        if len(before) == 2 and before[1].lower() in _PASSIVE:
+            return before[0][:1].isupper() and before[0].lower() not in asked | _PRONOUNS
         after = [w for w in tokens[index + 1 : index + 5] if w.lower() not in _TITLE_WORDS]
         if not after or after[0].lower() != "of" or len(after) < 2:
             return False

@@ -81,6 +81,10 @@ Gunners have shelled the Ostra depot on at least four occasions.
 Delegates will gather for the Ostra summit in Brill from 3 to 5 July.
 
 Six hostages were freed after a week.
+
+In 2019, while hiding in a farmhouse, Tomas Vell was bombed and killed by U.N.-backed coalition jets.
+
+Commander Ryk was killed in a raid by the Grey Brigade a year after Vell died.
 """
 
 
@@ -243,3 +247,14 @@ async def test_an_event_that_is_held_need_not_be_said_to_be_held(db):
     assert found is not None and "Brill" in found
     # Hostages are held by someone: there "held" is what happened.
     assert await _found(db, "Where were the hostages held?") is None
+
+
+async def test_a_doer_given_by_initials_is_named(db):
+    found = await _found(db, "Who killed Tomas Vell?")
+    assert found is not None and "coalition jets" in found and "Ryk" not in found
+
+
+async def test_a_deed_done_to_another_named_subject_does_not_answer(db):
+    # "Ryk was killed in a raid by the Grey Brigade" says nothing of who killed Vell.
+    found = await _found(db, "Who killed Vell?")
+    assert found is None or "Ryk" not in found
