@@ -83,7 +83,8 @@ _PLACE_CUE = re.compile(
     # "Near Tal Afar, one strike …": a sentence may open on its place, the preposition capitalised.
     r"\b(?i:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|up|natives?\s+of)\s+(?:the\s+)?"
     # "in northern Syria", "in the vicinity of Ayn Issa", "in the heart of East Mosul"
-    r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|vicinity|outskirts|heart|centre|"
+    r"(?:(?:(?:north|south)-?(?:east|west)(?:ern)?|northern|southern|eastern|western|central|north|south|east|"
+    r"west|vicinity|outskirts|heart|centre|"
     r"center|suburbs?|city|town|village|region|province|district|area|capital|port)\s+(?:of\s+(?:the\s+)?)?){0,2}"
     # a month or a weekday is a time, not a place ("in March", "on Monday"); a name that only begins like
     # one is a place ("in Marea", "in Sunderland")

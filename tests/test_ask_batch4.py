@@ -85,6 +85,8 @@ Six hostages were freed after a week.
 In 2019, while hiding in a farmhouse, Tomas Vell was bombed and killed by U.N.-backed coalition jets.
 
 Commander Ryk was killed in a raid by the Grey Brigade a year after Vell died.
+
+The Dorska ridge is a low range of hills in northeast Varnia.
 """
 
 
@@ -258,3 +260,8 @@ async def test_a_deed_done_to_another_named_subject_does_not_answer(db):
     # "Ryk was killed in a raid by the Grey Brigade" says nothing of who killed Vell.
     found = await _found(db, "Who killed Vell?")
     assert found is None or "Ryk" not in found
+
+
+async def test_a_compass_point_before_a_place_is_part_of_it(db):
+    found = await _found(db, "Where is the Dorska ridge?")
+    assert found is not None and "northeast Varnia" in found
