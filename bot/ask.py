@@ -80,21 +80,50 @@ _MONTH = (
 )
 _PLACE_CUE = re.compile(
     # "a native of Kamensk": where someone is from
-    r"\b(?:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|natives?\s+of)\s+(?:the\s+)?"
+    # "Near Tal Afar, one strike …": a sentence may open on its place, the preposition capitalised.
+    r"\b(?i:in|near|at|from|outside|across|around|into|inside|along|over|off|towards?|up|natives?\s+of)\s+(?:the\s+)?"
     # "in northern Syria", "in the vicinity of Ayn Issa", "in the heart of East Mosul"
-    r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|vicinity|outskirts|heart|centre|"
+    r"(?:(?:(?:north|south)-?(?:east|west)(?:ern)?|northern|southern|eastern|western|central|north|south|east|"
+    r"west|vicinity|outskirts|heart|centre|"
     r"center|suburbs?|city|town|village|region|province|district|area|capital|port)\s+(?:of\s+(?:the\s+)?)?){0,2}"
-    # a month or a weekday is a time, not a place ("in March", "on Monday")
-    r"(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b)[A-Z][\w'-]+"
+    # a month or a weekday is a time, not a place ("in March", "on Monday"); a name that only begins like
+    # one is a place ("in Marea", "in Sunderland")
+    r"(?!(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?)"
+    r"\b)[A-Z][\w'-]+"
 )
+_ORIGIN_CUE = re.compile(r"^(?:from|natives?\s+of)\b", re.IGNORECASE)
+_ORIGIN_WORDS = frozenset({"from", "native", "born", "come", "comes", "came", "hail", "hails", "hailed"})
+
+
+def _gives_place(question: Question, text: str) -> bool:
+    """Whether `text` names a place the where-question can be answered with. Where someone comes from
+    ("a native of Lisko", "sailors from Brill") answers "Where is X from?", not where something happened."""
+    origin = any(w.lower() in _ORIGIN_WORDS for w in words(question.text))
+    return any(origin or not _ORIGIN_CUE.match(m.group()) for m in _PLACE_CUE.finditer(text))
+
+
+_PLACE_NOUNS = word_set("figures", "place_nouns")
+
+
+def _refers_to_place(text: str) -> bool:
+    """Whether `text` points at a place named before it: "the city would open …", "fighting there".
+    "The exercise showcased …" points at none, whatever the sentence before names."""
+    tokens = [w.lower() for w in words(text)]
+    definite = {b for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
+    return bool(definite & _PLACE_NOUNS) or _HERE.search(text) is not None
+
+
 _NOT_A_COUNT = re.compile(
     rf"\[\d+\]|\b(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})(?!\w)"
     r"|\b(?:19|20)\d\d\b(?!\s+[a-z]+s\b)|\b\d{1,2}[:.]\d\d\b",
     re.IGNORECASE,
 )
-# An age as news gives one: "Al-Douri, 72,", "a 42-year-old", "aged 72", "72 years old".
+# An age as news gives one: "Al-Douri, 72,", "a 42-year-old", "aged 72", "72 years old", "boys as young
+# as 12".
 _AGE = re.compile(
-    r"\b\d{1,3}-year-old\b|\b(?:aged|age\s+of)\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|[A-Za-z],\s*\d{1,3}\s*,",
+    r"\b\d{1,3}-year-old\b|\b(?:aged|age\s+of)\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|[A-Za-z],\s*\d{1,3}\s*,"
+    r"|\bas\s+(?:young|old)\s+as\s+\d{1,3}\b",
     re.IGNORECASE,
 )
 # A stretch of time: "two months", "for 18 days", "a 12-hour siege", "three weeks on".
@@ -184,6 +213,20 @@ def _holds(term: Term, stems: set[str]) -> bool:
     return term.is_name and len(own) >= 4 and any(s.startswith(own) for s in stems)
 
 
+_DEMONYM_ENDS = frozenset({"n", "an", "ian", "i", "ese", "ish"})  # Syria-n, Jordan-ian, Iraq-i, Sudan-ese
+
+
+def _holds_name(term: Term, stems: set[str]) -> bool:
+    """`_holds`, and a demonym of the question met by its country: "the Jordanian army" is the article's
+    "Jordan Armed Forces". Only to place a candidate in the story asked about (`names_held`): "Ukraine"
+    in a sentence does not make its soldiers Ukrainian ones."""
+    own = term.stems[0]
+    return _holds(term, stems) or (
+        term.is_name
+        and any(len(s) >= 4 and own.startswith(s) and own[len(s) :] in _DEMONYM_ENDS for s in stems)
+    )
+
+
 def coverage(
     question: Question, text: str, *, context: str = "", title: str | None = None, earlier: str = ""
 ) -> float:
@@ -217,7 +260,11 @@ def coverage(
     # What the article established earlier for this sentence (`_said_earlier`) counts whole.
     earlier_stems = _stems(earlier) if earlier else set()
     for term in terms:
-        if _holds(term, stems) or (term.is_name and _holds(term, title_stems)) or _holds(term, earlier_stems):
+        if (
+            (_holds_name(term, stems) if term.is_name else _holds(term, stems))
+            or (term.is_name and _holds(term, title_stems))
+            or _holds(term, earlier_stems)
+        ):
             score += term.weight
             event_held |= term.is_event
         elif _holds(term, around):
@@ -236,7 +283,14 @@ def names_held(question: Question, text: str, *, context: str = "", title: str |
     just before it or its article's title. A sentence about Kursk that never names NATO does not answer
     "Did NATO send troops to Ukraine?", however many other words it shares."""
     held = _stems(" ".join((text, context, title or "")))
-    return all(_holds(t, held) for t in question.terms if t.is_name)
+    return all(_holds_name(t, held) for t in question.terms if t.is_name or _names_by_number(question, t))
+
+
+def _names_by_number(question: Question, term: Term) -> bool:
+    """Whether a number of the question names which thing is asked about ("Resolution 2328", "Task
+    Force 50", "in 2014"), like a name: one that is not part of what a how-many question counts ("the
+    12 hostages")."""
+    return term.word.isdigit() and term not in question.counted
 
 
 def words_missing(question: Question, text: str) -> list[str]:
@@ -328,6 +382,32 @@ def _people_named(term: Term, counts: str) -> bool:
     )
 
 
+_HOW_MUCH_Q = re.compile(r"^\W*(?:(?:and|so|but)\s+)?how\s+much\b", re.IGNORECASE)
+_AMOUNT_SIGN = re.compile(r"[$£€¥%]|\d(?:bn|m|k)\b", re.IGNORECASE)
+
+
+def _bare_count(question: Question, figure: Figure) -> bool:
+    """Whether a figure counts things named by the mass noun a how-much question asks about ("16 oil
+    tanker trucks", "three oil well heads" for "How much oil …"): a plain number (no sum of money, share
+    or unit in its value) right before the noun. That answers "how many", never "how much"; "9,000
+    tonnes of fuel" is an amount of fuel."""
+    head = question.counted_head
+    if head is None or figure.category in ("money", "territory") or _AMOUNT_SIGN.search(figure.value):
+        return False
+    first = words(figure.counts or "")[:1]
+    return not _unit_of(figure.value) and bool(first) and _holds_noun(head, first[0])
+
+
+def _counts_the_mass(question: Question, text: str) -> bool:
+    """Whether the only amount `text` gives of a how-much question's noun is a count of things it
+    names ("destroyed 12 fuel tankers"): a plain number right before the noun, no sum or share."""
+    head = question.counted_head
+    if head is None or _AMOUNT_SIGN.search(text):
+        return False
+    tokens = words(_NOT_A_COUNT.sub(" ", text))
+    return any(_NUMBER.search(a) and _holds_noun(head, b) for a, b in zip(tokens, tokens[1:], strict=False))
+
+
 def _unit_of(value: str) -> str:
     """The unit a figure's value is given in ("about seven miles" → miles), "" for a bare number."""
     tokens = words(value)
@@ -406,7 +486,9 @@ def _sentence_item(match: SentenceMatch, score: float, figures: list[Figure] = (
     )
 
 
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+# A capitalised word past the start of a sentence, or dotted initials ("U.S.-led", "U.N.").
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:(?:[A-Z]\.){2,}|[A-Z][\w'’-]+)")
+_PRONOUNS = frozenset({"he", "she", "they", "it", "who", "which", "that", "i", "we", "you"})
 
 
 _NAMING = word_set("", "ask_naming")
@@ -459,9 +541,99 @@ def _has_doer(question: Question, text: str) -> bool:
         own.add(word.lower())
     events = [t for t in question.terms if t.is_event and t.word.split()[0] in own]
     if not events:
-        return True
+        return _does_the_deed(question, text)
     held = _stems(text) - _NO_DOER
-    return all(_holds(t, held) for t in events) and not _done_to_another(question, text, events)
+    # "Who killed Rusk?" asks the doer (a sentence where he "was killed" names none); "Who was killed?"
+    # asks the one it was done to.
+    asks_doer = not _passive_at(words(question.text), events)
+    return (
+        all(_holds(t, held) for t in events)
+        and not _done_to_another(question, text, events)
+        and not (asks_doer and _passive_at(words(text), events))
+    )
+
+
+_PASSIVE = frozenset({"was", "were", "been", "be", "being", "is", "are", "got"})
+
+
+def _passive_at(tokens: list[str], events: list[Term]) -> bool:
+    """Whether every mention of the deed in `tokens` is passive with no doer after it: "Rusk, who was
+    killed yesterday near Halm" says he was killed, not by whom ("was killed by a sniper" names one).
+    "Who killed Rusk?" asks the doer; "Who was killed?" asks the one it was done to."""
+    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+
+    def passive(index: int) -> bool:
+        if not any(w.lower() in _PASSIVE for w in tokens[max(0, index - 2) : index]):
+            return False
+        return not any(w.lower() == "by" for w in tokens[index + 1 : index + 1 + _SAID_WINDOW])
+
+    return bool(hits) and all(passive(i) for i in hits)
+
+
+_DOING = ("carried out", *related_words("carried out"))  # "carry out", "conducted", …
+_DOING_VERBS = word_set("", "ask_doing_verbs")
+
+
+def _does_the_deed(question: Question, text: str) -> bool:
+    """ "Who carried out the raid?" asks for the doer of the raid, so the answer must say it was done: the
+    verb of doing or a synonym ("was carried out by", "conducted"), a claim of it, the deed as a verb
+    ("raided"), or the deed's doer named on it ("the Brigade's raid", "the raid by the Brigade"). A
+    sentence in which someone condemned the raid names no doer of it."""
+    tokens = [w.lower() for w in words(question.text)]
+    pairs = {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+    if not pairs & set(_DOING):
+        return True
+    held = _stems(text)
+    if any(stem(phrase) in held for phrase in _DOING) or _says_claimed(text):
+        return True
+    deeds = {t.stems[0] for t in question.terms if not t.is_name}
+    own = words(text)
+    for index, word in enumerate(own):
+        if stem(word) not in deeds:
+            continue
+        if word.lower().endswith("ed"):
+            return True
+        before = own[max(0, index - _NEAR) : index]
+        if any(w[:1].isupper() and w.endswith(("'s", "’s")) for w in before):
+            return True
+        if any(w.lower() in _DOING_VERBS for w in before):
+            return True  # "the brigade staged a raid"
+        after = [w for w in own[index + 1 : index + 4] if w.lower() != "the"]
+        if len(after) > 1 and after[0].lower() == "by" and after[1][:1].isupper():
+            return True  # "the raid by the Grey Brigade"
+    return False
+
+
+_OF_WORDS = frozenset({"on", "in", "of", "at", "near", "for"})
+
+
+def _another_of_its_kind(question: Question, text: str) -> bool:
+    """Whether `text` is about another thing of the kind the question names by a name: "the raid on
+    Kassel" for "Who carried out the raid on Pellin?" (Pellin only in the sentence before), "the Mosul
+    Dam" for "Which company built the Samarra dam?". The same noun (and preposition), another name."""
+    asked = words(question.text)
+    lowered = {w.lower() for w in asked}
+    # ("raid", "on"): a noun, a preposition and a name; ("dam", ""): a name and the noun it names.
+    kinds = {
+        (stem(a), b.lower())
+        for a, b, c in zip(asked, asked[1:], asked[2:], strict=False)
+        if a[:1].islower() and b.lower() in _OF_WORDS and c[:1].isupper()
+    } | {
+        (stem(b), "")
+        for a, b in zip(asked[1:], asked[2:], strict=False)
+        if a[:1].isupper() and b[:1].islower()
+    }
+    if not kinds:
+        return False
+    tokens = [w for w in words(text) if w.lower() != "the"]
+    other = any(
+        (stem(a), b.lower()) in kinds and c[:1].isupper() and c.lower() not in lowered
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)
+    ) or any(
+        (stem(b), "") in kinds and a[:1].isupper() and a.lower() not in lowered and index > 0
+        for index, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False))
+    )
+    return other and not all(_holds_name(t, _stems(text)) for t in question.terms if t.is_name)
 
 
 def _done_to_another(question: Question, text: str, events: list[Term]) -> bool:
@@ -471,9 +643,18 @@ def _done_to_another(question: Question, text: str, events: list[Term]) -> bool:
         return False
     tokens = words(text)
     asked = {w.lower() for w in words(question.text)}
-    hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
+    # The deed as done ("killed"), not a death with no doer ("after Vell died").
+    hits = [
+        i
+        for i, token in enumerate(tokens)
+        if stem(token) not in _NO_DOER and any(_holds(t, _stems(token)) for t in events)
+    ]
 
     def of_another(index: int) -> bool:
+        # "Ghadiya was killed in a raid": the one it was done to is the passive's subject.
+        before = tokens[max(0, index - 2) : index]
+        if len(before) == 2 and before[1].lower() in _PASSIVE:
+            return before[0][:1].isupper() and before[0].lower() not in asked | _PRONOUNS
         after = [w for w in tokens[index + 1 : index + 5] if w.lower() not in _TITLE_WORDS]
         if not after or after[0].lower() != "of" or len(after) < 2:
             return False
@@ -580,6 +761,26 @@ def _denies(question: Question, text: str) -> bool:
     tokens = [t.lower() for t in words(text)]
     hits = [i for i, token in enumerate(tokens) if any(_holds(t, _stems(token)) for t in events)]
     return bool(hits) and all(_negated_at(tokens, i) for i in hits)
+
+
+_CONDITIONS = frozenset({"once", "if", "unless"})
+_CONDITION_REACH = 2  # "once ratified", "once entered into force", "if it is signed"
+
+
+def _only_on_condition(question: Question, text: str) -> bool:
+    """Whether `text` holds what the question asks the time of only as a condition ("a pact that, once
+    ratified, will reopen the harbour"): the time it gives ("Today") is of another event, not of that."""
+    events = [t for t in question.terms if t.is_event]
+    tokens = [t.lower() for t in words(text)]
+    # A two-word event ("into force") is looked for at its first word.
+    hits = [
+        i
+        for i, token in enumerate(tokens)
+        if any(_holds(t, _stems(" ".join(tokens[i : i + 2]) if " " in t.word else token)) for t in events)
+    ]
+    return bool(hits) and all(
+        any(t in _CONDITIONS for t in tokens[max(0, i - _CONDITION_REACH) : i]) for i in hits
+    )
 
 
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she|his|her|they|their|it|its)\b", re.IGNORECASE)
@@ -773,6 +974,14 @@ async def _how_many(
             if _other_event(question, figure.counts):
                 other_event = True
                 continue
+            if (
+                figure.category == "money"
+                and _HOW_MANY.match(question.text)
+                and "money" not in question.categories
+            ):
+                continue  # "a grant of $200,000 … by a team of masons" is no count of masons
+            if _HOW_MUCH_Q.match(question.text) and _bare_count(question, figure):
+                continue  # "How much oil …" asks an amount: "16 oil tanker trucks" count trucks
             unit = _unit_of(figure.value) if not figure.counts else ""
             head = question.counted_head
             if unit and head is not None and _HOW_MANY.match(question.text) and not _holds_noun(head, unit):
@@ -812,6 +1021,8 @@ async def _how_many(
             # is the figure of another event, not a count of the seized.
             and not other_event
             and _count_near(question, match.text)
+            # "How much …" asks an amount: a sentence of counted things holds none.
+            and not (_HOW_MUCH_Q.match(question.text) and _counts_the_mass(question, match.text))
             and not _elsewhere(question, match.text, None, before.get(key, ""), title)
             and counts_what_is_asked(question, None, match.text)
             and names_held(question, match.text, context=before.get(key, ""), title=title)
@@ -972,22 +1183,30 @@ async def _by_sentence(
         # with the question.
         if question.kind == "when" and not (_TIME_CUE.search(match.text) or any(f.when for f in found)):
             continue
+        if question.kind == "when" and _only_on_condition(question, match.text):
+            continue
         if question.asks_measure and not _NUMBER.search(_NOT_A_COUNT.sub(" ", match.text)):
             continue  # "How fast is it growing?" is answered by a rate, not by "it is growing"
         if question.asks_claim and not _says_claimed(match.text):
             continue  # "The daily Yeni Safak said its offices … were attacked" says nothing of who did it
         if not question.negated and _denies(question, match.text):
             continue
+        if _another_of_its_kind(question, match.text):
+            continue
         if question.asks_name and not _gives_name(match.text):
             continue  # "What was X's real name?" is answered by "born …", "known as …"
-        if question.kind == "who" and not _names_someone(match.text, question):
-            continue
+        if (question.kind == "who" or question.asks_body) and not _names_someone(match.text, question):
+            continue  # "Which company built the Orsk bridge?" is not answered by "The Orsk bridge spans …"
+        if question.said_deed and stem(question.said_deed) not in _stems(match.text):
+            continue  # "Who announced the truce?" is answered by "the truce announced by …"
         if question.kind == "who" and not _has_doer(question, match.text):
             continue  # "Booker died in Jordan" names no one who killed him
-        if question.kind == "where" and not (_PLACE_CUE.search(match.text) or any(f.where for f in found)):
+        if question.kind == "where" and not (
+            _gives_place(question, match.text) or any(f.where for f in found)
+        ):
             # The place may be one the sentence refers back to ("the city would open four shelters"),
             # scored lower; with no place in it or just before it, it is no answer.
-            if not _PLACE_CUE.search(before.get(key, "")):
+            if not (_refers_to_place(match.text) and _gives_place(question, before.get(key, ""))):
                 continue
             score *= 0.7
         score += 0.02 * max(0.0, match.bm25 / top_bm25)  # BM25 only breaks ties

@@ -45,7 +45,29 @@ _X_POSITION = re.compile(
     r"(?:position|view|stance|statement|response|reaction|comment|message|words)\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
-_WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SAY_VERBS})\b", re.IGNORECASE)
+_WHO_SAID = re.compile(rf"^\s*who\s+(?P<verb>{_SAY_VERBS})\b", re.IGNORECASE)
+_OBJECT_OPENERS = frozenset({"the", "a", "an", "its", "their", "his", "her"})
+_FINITE = frozenset({
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "can", "should", "must", "did",
+    "does", "do", "may", "might",
+})  # fmt: skip
+
+
+def _saying_as_deed(text: str) -> bool:
+    """ "Who announced the ceasefire in Syria?": a verb of saying with a thing as its object, no clause
+    after it, asks who did the announcing. "Who said the losses were heavy?" (a clause: "were") asks
+    for a quote."""
+    match = _WHO_SAID.match(text)
+    if match is None:
+        return False
+    rest = words(text[match.end() :])
+    return (
+        bool(rest)
+        and rest[0].lower() in _OBJECT_OPENERS
+        and not any(w.lower() in _FINITE or _past_form(w) for w in rest[1:])
+    )
+
+
 # "Who claimed the attack?" asks who did it (responsibility), not for a quote.
 _WHO_CLAIMED_DEED = re.compile(
     r"^\s*who\s+(?:has\s+)?claim(?:ed|s)?\s+(?:responsibility|credit|the|an?)\b", re.IGNORECASE
@@ -144,8 +166,14 @@ _EVENT_WORDS = {
 
 def is_event_word(word: str) -> bool:
     """Whether a word says what happened ("killed", "abducted", "shot"): a war verb or a past form."""
-    word = word.lower()
-    return word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4)
+    return word.lower() in _EVENT_WORDS or _past_form(word)
+
+
+def _past_form(token: str) -> bool:
+    """A past form by its ending ("seized", "shelled"), as written: "counter-IED" and "IEDs" end in an
+    acronym (improvised explosive device), not in -ed."""
+    last = token.split("-")[-1]
+    return not (last.isupper() and len(last) > 1) and token.lower().endswith("ed") and len(token) > 4
 
 
 # Words that point at a figure category (Figure.category values).
@@ -229,6 +257,13 @@ class Question:
         return _CATEGORY_WORDS.get(self.counted_head.word, ())
 
     @property
+    def said_deed(self) -> str | None:
+        """ "Who announced the ceasefire?": the verb of saying done to a thing, which the answer must hold
+        ("the ceasefire announced by Russia"); a quote about the ceasefire is no answer."""
+        match = _WHO_SAID.match(self.text)
+        return match.group("verb").lower() if match and _saying_as_deed(self.text) else None
+
+    @property
     def asks_claim(self) -> bool:
         """ "Who claimed the attack?": an answer must say who claimed it (or took responsibility)."""
         return _WHO_CLAIMED_DEED.match(self.text) is not None
@@ -244,12 +279,21 @@ class Question:
         return _NAME_QUESTION.match(self.text) is not None
 
     @property
+    def asks_body(self) -> bool:
+        """ "Which company built the dam?", "What group runs the camp?": a named body is asked for, so only
+        a sentence that names one answers (org_nouns.txt: company, group, ministry, …)."""
+        match = _ASKED_TYPE.match(self.text)
+        return match is not None and _singular_noun(match.group("type").lower()) in _ORG_NOUNS
+
+    @property
     def asks_measure(self) -> bool:
         """ "How fast is the economy growing?": a measure, so only a sentence with a number answers."""
         tokens = [w.lower() for w in words(self.text)]
         if tokens[:1] in (["and"], ["so"], ["but"]):
             tokens = tokens[1:]
-        return len(tokens) > 1 and tokens[0] == "how" and tokens[1] in _MEASURE
+        return (len(tokens) > 1 and tokens[0] == "how" and tokens[1] in _MEASURE) or _measure_noun(
+            self.text
+        ) is not None
 
     @property
     def asks_age(self) -> bool:
@@ -378,7 +422,7 @@ def _verb_after_name(tokens: list[str]) -> str | None:
     return None
 
 
-def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
+def _terms(text: str, names: list[str], exclude: set[str], *, deed_asked: bool = False) -> tuple[Term, ...]:
     name_words = {w.lower() for name in names for w in words(name)}
     terms: list[Term] = []
     seen: set[str] = set()
@@ -387,6 +431,8 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
     counted = _COUNTED.match(text) is not None
     asked = _ASKED_TYPE.match(text)
     asked_type = asked.group("type").lower() if asked else None
+    measure = _measure_noun(text)  # "What is the output of …": the answer's type
+    gathering = any(t.lower() in _GATHERINGS for t in tokens)
     skip = False
     for index, token in enumerate(tokens):
         if skip:
@@ -415,12 +461,17 @@ def _terms(text: str, names: list[str], exclude: set[str]) -> tuple[Term, ...]:
             word in _EVENT_WORDS
             or word in _PHRASES
             or word == verb
-            or (word.endswith("ed") and len(word) > 4)
+            or _past_form(re.sub(r"['’]s$", "", token))
         )
-        is_type = word.isdigit() or word in _NUMBER_WORDS or word == asked_type
+        is_type = word.isdigit() or word in _NUMBER_WORDS or word in (asked_type, measure)
         following = tokens[index + 1].lower() if index + 1 < len(tokens) else ""
         if following == "to" and word in _CATENATIVE:
             # "try to seize": what happened is the seizing; the article may say "attempted to seize".
+            weight, is_event = 0.5, False
+        if word in ("held", "hold") and index and tokens[index - 1].lower() in _BE and gathering:
+            weight, is_event = 0.5, False  # "Where will the summit be held?": it frames, like "take place"
+        if not deed_asked and _supports_noun(word, tokens[index + 1] if index + 1 < len(tokens) else ""):
+            # "make his pledge", "hold talks": the noun says what happened, the verb only carries it.
             weight, is_event = 0.5, False
         if index == 1 and tokens[0].lower() == "how" and word in _MEASURE:
             is_type = True  # "how old", "how fast": the answer's type (an age, a rate), not a topic
@@ -456,6 +507,44 @@ _COUNTED_END = word_set("", "ask_counted_end")
 _PLURALS = word_set("", "ask_plural_nouns")
 _LIGHT_VERBS = word_set("", "ask_light_verbs")
 _MEASURE = word_set("", "ask_measure")
+_SUPPORT_VERBS = word_set("", "ask_support_verbs")
+_MEASURE_NOUNS = word_set("", "ask_measure_nouns")
+_GATHERINGS = word_set("", "ask_gatherings")
+_BE = frozenset({"be", "been", "being", "is", "are", "was", "were"})
+_WHAT_IS_THE = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?what\s+(?:is|was|are|were)\s+the\s+(?P<noun>[a-z]+)\s+of\b", re.IGNORECASE
+)
+
+
+def _measure_noun(text: str) -> str | None:
+    """The measure asked for by "What is the output of …?" ("output"), else None."""
+    match = _WHAT_IS_THE.match(text)
+    noun = match.group("noun").lower() if match else None
+    return noun if noun in _MEASURE_NOUNS else None
+
+
+_ORG_NOUNS = word_set("", "org_nouns")
+
+
+def _singular_noun(word: str) -> str:
+    """ "companies" → company, "groups" → group: enough to look a plural type up among the org nouns."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+_SUPPORT_OBJECT_OPENERS = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "my", "your"})
+_HOLDING = frozenset({"hold", "holds", "holding"})  # "hold the town" is to control it, "hold talks" is not
+
+
+def _supports_noun(verb: str, after: str) -> bool:
+    """Whether `verb` is a support verb taking the noun that follows: an article or possessive opens it
+    ("make his pledge", "make the promise"; not "hold the …"), or a bare lower-case noun ("hold talks")."""
+    if verb not in _SUPPORT_VERBS:
+        return False
+    if after.lower() in _SUPPORT_OBJECT_OPENERS:
+        return not (verb in _HOLDING and after.lower() == "the")
+    return after.isalpha() and after.islower() and after not in _STOP
 
 
 def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
@@ -468,7 +557,7 @@ def _counted(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
     phrase: list[str] = []
     for token in words(match.group("phrase")):
         word = re.sub(r"['’]s$", "", token).lower()
-        if word in _COUNTED_END or word in _EVENT_WORDS or (word.endswith("ed") and len(word) > 4):
+        if word in _COUNTED_END or word in _EVENT_WORDS or _past_form(re.sub(r"['’]s$", "", token)):
             break
         phrase.append(word)
     if not measured:
@@ -501,7 +590,7 @@ def analyze_question(text: str) -> Question:
         terms = _terms(rest, names, exclude=set())
         names = [n for n in names if n.lower() not in speaker.lower()]
         return Question(text, kind, terms, tuple(names), speaker, ())
-    if _WHO_CLAIMED_DEED.match(text) or _NAME_QUESTION.match(text):
+    if _WHO_CLAIMED_DEED.match(text) or _NAME_QUESTION.match(text) or _saying_as_deed(text):
         kind = "who"
     elif _WHO_SAID.match(text):
         kind = "who_said"
@@ -515,7 +604,8 @@ def analyze_question(text: str) -> Question:
         kind = "where"
     else:
         kind = "other"
-    terms = _terms(text, names, exclude=set())
+    # "Who made the bomb?" asks for the maker: there the verb is the deed, not a support verb.
+    terms = _terms(text, names, exclude=set(), deed_asked=kind == "who")
     naming = _NAME_QUESTION.match(text)
     if naming:
         # "real name": the word "name" and its modifier are the answer's type, not words it must hold.
