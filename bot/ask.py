@@ -320,6 +320,7 @@ def _nouns(text: str) -> frozenset[str]:
     return frozenset({_singular(w) for w in (*tokens, *parts)})
 
 
+@lru_cache(maxsize=65536)
 def _holds_noun(term: Term, text: str) -> bool:
     """Whether `text` holds the counted noun `term` or a noun it stands for, compared as nouns: Porter
     stems join "attackers" and "attacks" (both "attack"), but four attackers are not two attacks."""
@@ -823,9 +824,12 @@ def _compounds(question: Question) -> list[tuple[Term, Term]]:
     ]
 
 
-def _definite_heads(text: str) -> set[str]:
+@lru_cache(maxsize=32768)
+def _definite_heads(text: str) -> frozenset[str]:
     tokens = [w.lower() for w in words(text)]
-    return {stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
+    return frozenset(
+        stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")
+    )
 
 
 async def _said_earlier(

@@ -213,7 +213,14 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of `text` (letters and digits, keeping inner hyphens and apostrophes), as written."""
-    return _WORD.findall(text)
+    return list(_words(text))
+
+
+@lru_cache(maxsize=32768)
+def _words(text: str) -> tuple[str, ...]:
+    # /ask splits the same candidate sentences again for every check (about 400 times per question at
+    # 10,000 stored articles); a fresh list per call keeps callers free to change theirs.
+    return tuple(_WORD.findall(text))
 
 
 @dataclass(frozen=True)
