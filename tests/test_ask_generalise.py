@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.ask import answer_question, counts_what_is_asked, coverage
-from storage import ArticleSource, open_database
-from summarize.pipeline import brief_from_text
+from bot.ask import counts_what_is_asked, coverage
 from summarize.question import analyze_question, same_speaker
+from tests.ask_support import answer_text, chat_with_article
 
 T0 = datetime(2025, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -63,15 +62,9 @@ have not been given promised compensation.
 
 @pytest.fixture
 async def db(tmp_path: Path, nlp):
-    brief = brief_from_text(MARINKA, url="https://news.example/marinka", nlp=nlp)
-    async with open_database(tmp_path / "ask-generalise.sqlite3") as database:
-        await database.articles.add(1, ArticleSource("url", T0), brief)
+    url = "https://news.example/marinka"
+    async with chat_with_article(tmp_path / "ask-generalise.sqlite3", nlp, MARINKA, url, T0) as database:
         yield database
-
-
-async def _found(db, question: str) -> str | None:
-    answer = await answer_question(db, 1, question)
-    return answer.to_text() if answer.found else None
 
 
 def test_a_group_named_after_someone_is_not_that_someone():
@@ -82,35 +75,35 @@ def test_a_group_named_after_someone_is_not_that_someone():
 async def test_a_name_that_is_not_the_speaker_is_no_quote(db):
     # "Critics of President Orlov praised the mayor's report": Orlov says nothing here, and "report" is
     # a noun, not a verb of saying.
-    assert await _found(db, "What did Orlov say?") is None
-    assert await _found(db, "What did Orlov say about the report?") is None
+    assert await answer_text(db, "What did Orlov say?") is None
+    assert await answer_text(db, "What did Orlov say about the report?") is None
 
 
 async def test_a_word_is_not_met_by_a_longer_word_of_its_stem(db):
     # "leads" is not "leaders" (only a name meets its adjective: "Ukraine" meets "Ukrainian").
-    assert await _found(db, "Who leads the brigade?") is None
+    assert await answer_text(db, "Who leads the brigade?") is None
 
 
 async def test_a_date_is_not_a_count(db):
     # The only number in the sentence about the fighters is a date.
-    assert await _found(db, "How many fighters were captured at the depot?") is None
+    assert await answer_text(db, "How many fighters were captured at the depot?") is None
     # "try to seize": the event is the seizing, which "attempted to seize" holds.
-    text = await _found(db, "When did rebel fighters try to seize the grain depot?")
+    text = await answer_text(db, "When did rebel fighters try to seize the grain depot?")
     assert text is not None and "Dec. 6" in text
 
 
 async def test_an_unknown_number_is_no_answer(db):
     # The sentence counts volunteers; of the conscripts it says the number is unknown.
-    assert await _found(db, "How many conscripts died in the fighting?") is None
-    text = await _found(db, "How many volunteers died in the fighting?")
+    assert await answer_text(db, "How many conscripts died in the fighting?") is None
+    text = await answer_text(db, "How many volunteers died in the fighting?")
     assert text is not None and "At least 12" in text
 
 
 async def test_how_old_needs_an_age(db):
-    text = await _found(db, "How old is Ivan Marchuk?")
+    text = await answer_text(db, "How old is Ivan Marchuk?")
     assert text is not None and "54" in text
     # The sentence naming Savchenko holds a date, not an age.
-    assert await _found(db, "How old was Oleg Savchenko?") is None
+    assert await answer_text(db, "How old was Oleg Savchenko?") is None
     assert analyze_question("How old was Oleg Savchenko?").asks_age
 
 
@@ -119,33 +112,35 @@ async def test_attackers_are_not_attacks(db):
     question = analyze_question("How many attackers did the guards kill?")
     assert not counts_what_is_asked(question, "similar attacks", "Two similar attacks hit the depot in May.")
     assert counts_what_is_asked(question, "attackers", "Guards at the depot killed all three attackers.")
-    text = await _found(db, "How many attackers did the guards kill?")
+    text = await answer_text(db, "How many attackers did the guards kill?")
     assert text is not None and "three" in text and "Two similar attacks" not in text
 
 
 async def test_a_count_elsewhere_does_not_answer_for_the_asked_place(db):
     # Vuhledar is only in the sentence before; the five were killed in Kurakhove.
-    assert await _found(db, "How many people were killed in Vuhledar?") is None
-    text = await _found(db, "How many people were killed in Kurakhove?")
+    assert await answer_text(db, "How many people were killed in Vuhledar?") is None
+    text = await answer_text(db, "How many people were killed in Kurakhove?")
     assert text is not None and "five" in text
 
 
 async def test_a_place_after_an_area_word_is_a_place(db):
-    text = await _found(db, "Where was Hnatiuk mortally wounded?")
+    text = await answer_text(db, "Where was Hnatiuk mortally wounded?")
     assert text is not None and "Ugledar" in text
 
 
 async def test_spent_meets_spending_and_a_sum_far_from_compensation_is_no_answer(db):
-    text = await _found(db, "How much has Kyiv spent on the defence of the depot?")
+    text = await answer_text(db, "How much has Kyiv spent on the defence of the depot?")
     assert text is not None and "3bn" in text
-    assert await _found(db, "How much compensation did the relatives of dead volunteers receive?") is None
+    assert (
+        await answer_text(db, "How much compensation did the relatives of dead volunteers receive?") is None
+    )
 
 
 async def test_the_asked_type_is_not_a_word_the_answer_must_repeat(db):
     # "How close": the answer gives a distance; it need not say "close".
     question = analyze_question("How close has the brigade advanced to the river?")
     assert question.kind == "how_many" and [t.word for t in question.terms if t.is_type] == ["close"]
-    text = await _found(db, "How close has the brigade advanced to the river?")
+    text = await answer_text(db, "How close has the brigade advanced to the river?")
     assert text is not None and "5 kilometres" in text
 
 
@@ -154,21 +149,21 @@ async def test_an_acronym_is_a_name_and_a_count_of_others_is_refused(db):
     # the sentence holds "U.S.-made".
     question = analyze_question("How many U.S. troops hold the base?")
     assert [t.word for t in question.counted] == ["u.s.", "troops"]
-    assert await _found(db, "How many U.S. troops hold the base?") is None
-    text = await _found(db, "How many Ukrainian troops hold the base?")
+    assert await answer_text(db, "How many U.S. troops hold the base?") is None
+    text = await answer_text(db, "How many Ukrainian troops hold the base?")
     assert text is not None and "3,000" in text
 
 
 async def test_the_asked_place_must_be_there(db):
     # The toll is of the rail yard; no sentence speaks of a market.
-    assert await _found(db, "How many people were killed at the Sloviansk market?") is None
-    text = await _found(db, "How many people were killed in the Sloviansk rail yard?")
+    assert await answer_text(db, "How many people were killed at the Sloviansk market?") is None
+    text = await answer_text(db, "How many people were killed in the Sloviansk rail yard?")
     assert text is not None and "14" in text
 
 
 async def test_no_claim_is_no_claimant(db):
     # "So far no group has claimed the attack": the claim is denied, and no one is named for it.
-    assert await _found(db, "Who claimed the attack on the council building?") is None
+    assert await answer_text(db, "Who claimed the attack on the council building?") is None
 
 
 def test_a_definite_noun_takes_what_the_sentence_before_says_of_it():
@@ -180,14 +175,14 @@ def test_a_definite_noun_takes_what_the_sentence_before_says_of_it():
 
 async def test_a_denied_event_has_no_time(db):
     # "The truce was never signed on Friday": Friday is when it did not happen.
-    assert await _found(db, "When was the truce signed?") is None
+    assert await answer_text(db, "When was the truce signed?") is None
     assert analyze_question("Why was the truce not signed?").negated
 
 
 async def test_a_sentence_that_goes_on_with_a_pronoun_is_found_and_about_the_name(db):
     # "He had a $5m bounty on his head" shares no word with the question: it is found as the sentence
     # after one naming Boyko, is about him (it opens on "He"), and "$5m" is money without saying so.
-    text = await _found(db, "How much money did Kyiv offer for Boyko?")
+    text = await answer_text(db, "How much money did Kyiv offer for Boyko?")
     assert text is not None and "$5m" in text
     question = analyze_question("How much money did Kyiv offer for Boyko?")
     before = "Kyiv named Major Taras Boyko the most wanted deserter."

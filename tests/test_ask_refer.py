@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.ask import answer_question, counts_what_is_asked
-from storage import ArticleSource, open_database
-from summarize.pipeline import brief_from_text
+from bot.ask import counts_what_is_asked
 from summarize.question import analyze_question
+from tests.ask_support import answer_text, chat_with_article
 
 T0 = datetime(2025, 5, 6, 8, 0, tzinfo=UTC)
 
@@ -92,46 +91,40 @@ Help from the capital is vital, according to the council.
 
 @pytest.fixture
 async def db(tmp_path: Path, nlp):
-    brief = brief_from_text(SORIN, url="https://news.example/sorin", nlp=nlp)
-    async with open_database(tmp_path / "ask-refer.sqlite3") as database:
-        await database.articles.add(1, ArticleSource("url", T0), brief)
+    url = "https://news.example/sorin"
+    async with chat_with_article(tmp_path / "ask-refer.sqlite3", nlp, SORIN, url, T0) as database:
         yield database
-
-
-async def _found(db, question: str) -> str | None:
-    answer = await answer_question(db, 1, question)
-    return answer.to_text() if answer.found else None
 
 
 async def test_a_name_given_in_full_once_is_held_by_its_short_form(db):
     # "Varga" is only in the first sentence; the answer says "She", after "Lena said".
-    text = await _found(db, "Which hospital does Lena Varga direct?")
+    text = await answer_text(db, "Which hospital does Lena Varga direct?")
     assert text is not None and "Sorin Mountain Hospital" in text
 
 
 async def test_a_count_that_refers_back_holds_the_event_of_the_sentence_before(db):
-    text = await _found(db, "How many children are among those trapped?")
+    text = await answer_text(db, "How many children are among those trapped?")
     assert text is not None and "700" in text
 
 
 async def test_an_irregular_past_meets_its_present(db):
-    text = await _found(db, "Who did Basri take command from?")
+    text = await answer_text(db, "Who did Basri take command from?")
     assert text is not None and "Halim Tarek" in text
 
 
 async def test_how_fast_asks_a_rate_not_the_word_fast(db):
-    text = await _found(db, "How fast is the population of Merov growing?")
+    text = await answer_text(db, "How fast is the population of Merov growing?")
     assert text is not None and "3.1%" in text
 
 
 async def test_a_short_form_of_a_name_is_a_capitalised_part_of_it(db):
     # "the operation" is no short form of "Operation Amber": the article never says when Amber was.
-    assert await _found(db, "When did Operation Amber take place?") is None
+    assert await answer_text(db, "When did Operation Amber take place?") is None
 
 
 async def test_who_asks_of_its_own_verb_not_of_a_clause_after_it(db):
     # "after the mayor died": the death names no doer, but the question asks who Basri took over from.
-    text = await _found(db, "Who did Basri take command from after the mayor died?")
+    text = await answer_text(db, "Who did Basri take command from after the mayor died?")
     assert text is not None and "Halim Tarek" in text
 
 
@@ -146,76 +139,76 @@ def test_a_figure_counts_its_own_noun_not_the_clause_after_it():
 
 async def test_people_counted_by_their_name_answer_a_count_of_them_by_what_they_are(db):
     # "12,000 Merovians ... as refugees": the count is of Merovians; the sentence says they are refugees.
-    text = await _found(db, "How many Merovian refugees are registered in Sorin?")
+    text = await answer_text(db, "How many Merovian refugees are registered in Sorin?")
     assert text is not None and "12,000" in text
 
 
 async def test_a_deed_done_to_another_named_person_does_not_answer_who_did_it(db):
     # The killing was of Rusu; nothing says anyone killed Varga.
-    assert await _found(db, "Who killed Lena Varga?") is None
+    assert await answer_text(db, "Who killed Lena Varga?") is None
 
 
 async def test_coming_into_effect_is_beginning(db):
-    text = await _found(db, "When did the new truce begin?")
+    text = await answer_text(db, "When did the new truce begin?")
     assert text is not None and "06:00" in text
 
 
 async def test_a_quote_is_scored_by_all_its_sentences(db):
     # The bridge is in the quote's third sentence, not in the one it is stored under.
-    text = await _found(db, "What did Halas say about the bridge?")
+    text = await answer_text(db, "What did Halas say about the bridge?")
     assert text is not None and "bridge at Tavrino fell" in text
 
 
 async def test_a_speakers_sentence_answers_a_topic_none_of_their_quotes_holds(db):
     # The quote on the dam is stored under "the council" (its closing mark opens a quote); the sentence
     # says "Halas said".
-    text = await _found(db, "What did Halas say about the dam?")
+    text = await answer_text(db, "What did Halas say about the dam?")
     assert text is not None and "key to the whole valley" in text
 
 
 async def test_a_compound_noun_named_earlier_is_held_by_its_definite_head(db):
     # "The call" is the conference call named four sentences before.
-    text = await _found(db, "How long did the conference call last?")
+    text = await answer_text(db, "How long did the conference call last?")
     assert text is not None and "40 minutes" in text
 
 
 async def test_a_native_of_a_place_is_where_someone_is_from(db):
-    text = await _found(db, "Where is Pavel Brodin from?")
+    text = await answer_text(db, "Where is Pavel Brodin from?")
     assert text is not None and "Kamensk" in text
 
 
 async def test_a_figure_that_counts_nothing_does_not_count_a_noun_far_from_it(db):
     # "about six miles" is a distance; the volunteers are never counted.
-    assert await _found(db, "How many volunteers came to the depot?") is None
+    assert await answer_text(db, "How many volunteers came to the depot?") is None
 
 
 async def test_here_is_the_place_the_article_named_and_a_demonym_counts_people(db):
     # "here" is the Lipa market, named seven sentences before; "Belovans" are people.
-    text = await _found(db, "How many people died in the Lipa shelling?")
+    text = await answer_text(db, "How many people died in the Lipa shelling?")
     assert text is not None and "Fourteen" in text
 
 
 async def test_a_question_for_a_name_is_answered_by_a_name(db):
     # "real name" asks for a name; "born Ivan Basrinski" gives it without the words "real" or "name".
-    text = await _found(db, "What was Ivo Basri's real name?")
+    text = await answer_text(db, "What was Ivo Basri's real name?")
     assert text is not None and "Ivan Basrinski" in text
 
 
 async def test_a_figure_of_another_event_does_not_answer_the_asked_one(db):
     # The three Belovans were abducted; the article never counts whom Tarek killed.
-    assert await _found(db, "How many people did Tarek kill?") is None
+    assert await answer_text(db, "How many people did Tarek kill?") is None
 
 
 async def test_a_sentence_whose_number_counts_another_event_does_not_stand_in(db):
     # The 20 gunmen were killed or wounded; "seized" is of a depot. Nothing counts gunmen captured.
-    assert await _found(db, "How many Merovian gunmen were captured?") is None
+    assert await answer_text(db, "How many Merovian gunmen were captured?") is None
 
 
 async def test_carried_out_is_conducted(db):
-    text = await _found(db, "How many rescue flights has the army carried out?")
+    text = await answer_text(db, "How many rescue flights has the army carried out?")
     assert text is not None and "12" in text
 
 
 async def test_a_number_counts_the_noun_right_after_it_not_a_later_one(db):
     # "9 sweeps using attack boats": nine sweeps, no count of attacks.
-    assert await _found(db, "How many chemical attacks have the river patrols carried out?") is None
+    assert await answer_text(db, "How many chemical attacks have the river patrols carried out?") is None
