@@ -17,6 +17,7 @@ from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relat
 from summarize.figures.values import NumberMention
 from summarize.figures.words import (
     AMOUNT_VERBS,
+    BARE_QUANTIFIERS,
     CLAIM_NOUNS,
     CONFIRM_VERBS,
     HEARSAY_NOUNS,
@@ -229,6 +230,10 @@ def _according_to(token: Token, cues: tuple[str, ...] = ("according", "citing", 
     return None
 
 
+# Relative words that make a clause describe the noun before it; "that" may open a claim's content.
+_DESCRIBING_RELATIVES = frozenset({"who", "whom", "whose", "which"})
+
+
 def _claim_noun_before(clause: Token) -> str | None:
     """'previous claims it controlled 1,400 km²': a claim noun right before the clause owns it. Its owner is
     the claimant ("Kiev's previous claims" -> Kiev), else the claim itself."""
@@ -239,6 +244,10 @@ def _claim_noun_before(clause: Token) -> str | None:
     if i < 0:
         return None
     noun = doc[i]
+    if clause.left_edge.lower_ in _DESCRIBING_RELATIVES:
+        return (
+            None  # "a lonely figure who died at 61": the clause tells what the noun did, no claim's content
+        )
     if noun.pos_ == "NOUN" and noun.lemma_.lower() in CLAIM_NOUNS:
         return _claim_owner(noun)
     return None
@@ -493,6 +502,8 @@ def _tidy(claimant: str) -> str | None:
     if not re.search(r"[^\W\d_]{2}", claimant):  # "'s", "3": no word in it
         return None
     if claimant.casefold() in PRONOUN_CLAIMANTS:  # "They", unresolved: who is not known
+        return None
+    if claimant.casefold() in BARE_QUANTIFIERS:  # "All told, ...", "Some said": a quantifier names nobody
         return None
     return claimant or None
 

@@ -62,6 +62,7 @@ TERRITORY_VERBS = word_set("figures", "territory_verbs")
 
 
 CLAIM_NOUNS = word_set("figures", "claim_nouns")
+BARE_QUANTIFIERS = word_set("figures", "bare_quantifiers")
 
 
 # Participles for verbs whose object a figure counts: the event goes into `counts` (words/participles.txt).

@@ -1,0 +1,32 @@
+"""Claimant rules from the PolNeAR train error analysis (issue 11), each on invented sentences: when the
+sentence names nobody who vouches for a figure, no claimant is shown."""
+
+from __future__ import annotations
+
+from summarize.figures import extract_figures
+from summarize.model import Figure
+from summarize.parse import parse
+from summarize.speakers import find_attributions
+
+
+def _figure(nlp, text: str, value: str) -> Figure:
+    parsed = parse(text, nlp=nlp)
+    (figure,) = [f for f in extract_figures(parsed, find_attributions(parsed)) if f.value == value]
+    return figure
+
+
+def test_a_claim_noun_described_by_a_relative_clause_does_not_claim_it(nlp):
+    # "figure who died": the relative clause tells what the noun (a person) did, it is no claim's content
+    text = "The old captain was a lonely figure who died in a river crossing at the age of 61."
+    assert _figure(nlp, text, "61").claimed_by is None
+
+
+def test_the_claim_noun_before_a_content_clause_still_claims_it(nlp):
+    text = "The rebels' earlier claims they held 14 villages near the border were false."
+    assert _figure(nlp, text, "14").claimed_by == "The rebels"
+
+
+def test_a_bare_quantifier_is_no_claimant(nlp):
+    # "All told" means "in total": a bare "all" / "some" / "many" names nobody who claims the figure
+    text = "All told, the relief convoy delivered 300 tonnes of flour to the besieged town last month."
+    assert _figure(nlp, text, "300 tonnes").claimed_by is None
