@@ -30,3 +30,18 @@ def test_a_bare_quantifier_is_no_claimant(nlp):
     # "All told" means "in total": a bare "all" / "some" / "many" names nobody who claims the figure
     text = "All told, the relief convoy delivered 300 tonnes of flour to the besieged town last month."
     assert _figure(nlp, text, "300 tonnes").claimed_by is None
+
+
+def test_a_statement_not_yet_made_claims_nothing(nlp):
+    # "will announce", "could claim", "may report": a modal speech verb reports no claim made
+    assert (
+        _figure(nlp, "Next spring the council will announce 40 new posts for teachers.", "40").claimed_by
+        is None
+    )
+    text = "The rebels could claim 30 villages if the talks fail."
+    assert _figure(nlp, text, "30").claimed_by is None
+
+
+def test_a_modal_statement_inside_a_made_one_is_the_speakers(nlp):
+    text = "The mayor said the council would announce 40 new posts for teachers."
+    assert _figure(nlp, text, "40").claimed_by == "The mayor"

@@ -384,6 +384,16 @@ def _outermost(
     return found
 
 
+# Modal auxiliaries: "will announce", "could claim", "may report" speak of a statement not made (yet).
+_MODALS = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must"})
+
+
+def _not_yet_said(verb: Token) -> bool:
+    """ "The council will announce 40 posts": nobody has claimed the 40 yet; the walk goes on up, so "the mayor
+    said the council would announce 40 posts" stays the mayor's."""
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+
+
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
     """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
@@ -398,7 +408,12 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 # "eight out of 10 said", "the mother of three replied": the figure is in who speaks, the
                 # writer's description of them; it is a claim only inside a higher speaker's content
                 in_speaker = True
-            if lemma in REPORTING_VERBS and lemma != "call" and _states_content(node, child):
+            if (
+                lemma in REPORTING_VERBS
+                and lemma != "call"
+                and _states_content(node, child)
+                and not _not_yet_said(node)
+            ):
                 if lemma != "deny" and any(c.dep_ == "neg" for c in node.children):
                     return None, None, None  # "did not say whether 40 died": nobody claims the 40
                 source = _source_of(node)
