@@ -45,3 +45,16 @@ def test_a_statement_not_yet_made_claims_nothing(nlp):
 def test_a_modal_statement_inside_a_made_one_is_the_speakers(nlp):
     text = "The mayor said the council would announce 40 new posts for teachers."
     assert _figure(nlp, text, "40").claimed_by == "The mayor"
+
+
+def test_a_figure_counting_the_words_of_the_speaking_is_nobodys_claim(nlp):
+    # "posted just two words", "said 'peace' six times": how someone spoke, told by the writer
+    text = "The colonel posted just two words on the forum after the ambush."
+    assert _figure(nlp, text, "two").claimed_by is None
+    text = 'The envoy said "peace" six times in a short reply.'
+    assert _figure(nlp, text, "six").claimed_by is None
+
+
+def test_a_figure_in_what_was_said_about_words_stays_the_speakers(nlp):
+    text = "The ministry said 40 words of the treaty were changed."
+    assert _figure(nlp, text, "40").claimed_by == "The ministry"

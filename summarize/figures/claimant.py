@@ -25,6 +25,7 @@ from summarize.figures.words import (
     LISTENER_VERBS,
     LUMPED_WORDS,
     RESPONSIBILITY_NOUNS,
+    SPEECH_UNITS,
     WOUND_WORDS,
 )
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS, is_speech_sense
@@ -394,6 +395,20 @@ def _not_yet_said(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
 
 
+def _counts_the_utterance(anchor: Token) -> bool:
+    """ "posted just two words", "said 'peace' six times": the figure counts units of the speaking itself (its
+    noun hung on the speech verb, or set beside what it says), the writer's account of how they spoke."""
+    noun = anchor.head if anchor.dep_ == "nummod" else anchor
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in SPEECH_UNITS:
+        return False
+    verb = noun.head.head if noun.dep_ == "appos" else noun.head
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.lower() in REPORTING_VERBS
+        and noun.dep_ in ("dobj", "npadvmod", "appos")
+    )
+
+
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
     """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
@@ -531,6 +546,8 @@ def _claimant_as_written(
 ) -> tuple[str | None, str]:
     """The claimant as the article writes it, and which rule gave it (for `claim_paths` and the gate)."""
     doc = parsed.doc
+    if _counts_the_utterance(m.anchor):
+        return None, "counts the utterance"
     text, subject, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     inside = _innermost(sources, index, start_char, end_char)
