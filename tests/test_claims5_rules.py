@@ -58,3 +58,14 @@ def test_a_figure_counting_the_words_of_the_speaking_is_nobodys_claim(nlp):
 def test_a_figure_in_what_was_said_about_words_stays_the_speakers(nlp):
     text = "The ministry said 40 words of the treaty were changed."
     assert _figure(nlp, text, "40").claimed_by == "The ministry"
+
+
+def test_a_figure_in_an_opening_participle_is_the_writers_scene(nlp):
+    # "Returning from three days at the front, ...": the writer sets the scene before the reported clause
+    text = "Returning from three days at the front, the general looked exhausted, his aide said."
+    assert _figure(nlp, text, "three days").claimed_by is None
+
+
+def test_an_opening_participle_that_reports_keeps_its_claimant(nlp):
+    text = "Citing 40 deaths in the camp, the agency said aid must resume."
+    assert _figure(nlp, text, "40").claimed_by == "the agency"

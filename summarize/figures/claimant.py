@@ -409,6 +409,19 @@ def _counts_the_utterance(anchor: Token) -> bool:
     )
 
 
+def _opening_participle(node: Token, sentence: Span) -> bool:
+    """ "Emerging from two hours of talks, the envoy looked tired": a participle with no subject of its own that
+    opens the sentence, set off by a comma, is the writer's scene before the clause, not what anyone claims."""
+    if node.dep_ != "advcl" or node.tag_ not in ("VBG", "VBN") or node.left_edge.i != sentence.start:
+        return False
+    if node.lemma_.lower() in REPORTING_VERBS and is_speech_sense(node):
+        return False  # "Citing 40 deaths, the agency said": the participle itself reports
+    if any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in node.children):
+        return False  # "While 30 were held, ..." / "Asked about 30 ...": a clause or a question put to them
+    after = node.right_edge.i + 1
+    return after < sentence.end and node.doc[after].text == ","
+
+
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
     """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
@@ -443,6 +456,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
             cited = _according_to(node)
             if cited is not None:
                 return cited, None, None
+        if _opening_participle(node, sentence):
+            return _IN_SPEAKER, None, None  # the writer's opening scene: a claim only inside a quotation
         # crossed on the way up to a reporting verb before it: the speaker did not say what the writer adds
         # after their words ("X said the shelling hit the market, where 300 ..."); a clause before a closing
         # cue ("targets, which include three units, Davis said") is inside what was said
