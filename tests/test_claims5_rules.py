@@ -69,3 +69,12 @@ def test_a_figure_in_an_opening_participle_is_the_writers_scene(nlp):
 def test_an_opening_participle_that_reports_keeps_its_claimant(nlp):
     text = "Citing 40 deaths in the camp, the agency said aid must resume."
     assert _figure(nlp, text, "40").claimed_by == "the agency"
+
+
+def test_a_headline_with_a_possessive_is_no_fuller_name_of_the_speaker(nlp):
+    # "Dorsan's Border Plan Draws Fire" is a thing of Dorsan's, not a longer form of the name
+    text = (
+        "Dorsan\u2019s Border Plan Draws Fire\n\n"
+        "\u201cWe will keep 30,000 soldiers on the frontier,\u201d Dorsan told reporters."
+    )
+    assert _figure(nlp, text, "30,000").claimed_by == "Dorsan"

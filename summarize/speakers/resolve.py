@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from spacy.tokens import Doc
+
 from summarize.mentions import (
     ORG_NOUNS,
     PERSON_KINDS,
@@ -19,6 +23,15 @@ from summarize.mentions import (
 )
 from summarize.parse import Parsed
 from summarize.speakers.words import DOCUMENTS
+
+# "Kessler's Militia Remarks": a possessive after the name makes the phrase a thing of theirs (a headline the
+# tagger took for a name), never a fuller form of who speaks.
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+def _fuller_name(doc: Doc, name: str, before: int) -> str | None:
+    fuller = fuller_from_first_word(doc, name, before)
+    return None if fuller is None or _POSSESSIVE.search(fuller) else fuller
 
 
 class Resolver:
@@ -45,7 +58,7 @@ class Resolver:
         if is_nominal(doc, mention):
             resolved = resolve_nominal(doc, parsed.sentences, parsed.sentence_index, mention)
             return f"{resolved} ({text})" if resolved else text
-        return fuller_from_first_word(doc, text, mention.start) or text
+        return _fuller_name(doc, text, mention.start) or text
 
     def remember(self, mention: Mention, name: str) -> None:
         self.speakers.append(
