@@ -78,3 +78,16 @@ def test_a_headline_with_a_possessive_is_no_fuller_name_of_the_speaker(nlp):
         "\u201cWe will keep 30,000 soldiers on the frontier,\u201d Dorsan told reporters."
     )
     assert _figure(nlp, text, "30,000").claimed_by == "Dorsan"
+
+
+def test_a_share_of_those_asked_is_no_claimant(nlp):
+    # "one in three residents said": a poll's answer, no one to hold to the figure
+    text = "In the survey, one in three residents said the town had lost 40 shelters."
+    assert _figure(nlp, text, "40").claimed_by is None
+    text = "About four out of 10 refugees said they had waited more than 30 days for food."
+    assert _figure(nlp, text, "more than 30 days").claimed_by is None
+
+
+def test_a_count_of_named_people_still_claims(nlp):
+    text = "Two of the 12 officers said 50 rounds were fired."
+    assert _figure(nlp, text, "50").claimed_by == "Two of the 12 officers"

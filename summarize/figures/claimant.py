@@ -533,6 +533,16 @@ PRONOUN_CLAIMANTS = frozenset({"i", "we", "you", "he", "she", "it", "they", "thi
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+, ")  # "LOS ANGELES, Sept. 28 (UPI)": where the wire filed from
 
 
+_SMALL_NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)"
+# "one in three residents", "about four out of 10 voters": a share of those asked speaks as a poll's answer,
+# no one the reader can hold to the figure (a count of people, "two of the 12 officers", still speaks)
+_SHARE_OF_GROUP = re.compile(
+    rf"^(?:(?:just|only|about|some|nearly|almost|roughly|more than|fewer than)\s+)*{_SMALL_NUMBER}\s+"
+    rf"(?:in|out of)\s+(?:every\s+)?{_SMALL_NUMBER}\b",
+    re.I,
+)
+
+
 def _tidy(claimant: str) -> str | None:
     """A claimant as a reader can trust it, or None: no markup or quote marks in front ('">Sanders'), no
     half of a dateline ("LOS ANGELES, Sept. 28 (UPI"), no share of a survey ("9 percent of voters said")."""
@@ -541,6 +551,7 @@ def _tidy(claimant: str) -> str | None:
     if (
         claimant.count("(") != claimant.count(")")
         or SURVEY_SHARE.match(claimant)
+        or _SHARE_OF_GROUP.match(claimant)
         or _DATELINE.match(claimant)
     ):
         return None
