@@ -91,3 +91,14 @@ def test_a_share_of_those_asked_is_no_claimant(nlp):
 def test_a_count_of_named_people_still_claims(nlp):
     text = "Two of the 12 officers said 50 rounds were fired."
     assert _figure(nlp, text, "50").claimed_by == "Two of the 12 officers"
+
+
+def test_when_they_spoke_is_no_part_of_the_claimant():
+    # the tagger's speaker span can take in the time ("the command on Monday"); who claims is before it.
+    # A unit check on invented claimant phrases: the span comes from the tagger, not a rule to provoke.
+    from summarize.figures.claimant import _tidy
+
+    assert _tidy("The brigade's command on Monday") == "The brigade's command"
+    assert _tidy("Colonel Dreyer Sunday night") == "Colonel Dreyer"
+    assert _tidy("the relief agency last week") == "the relief agency"
+    assert _tidy("The Sunday Courier") == "The Sunday Courier"

@@ -543,11 +543,22 @@ _SHARE_OF_GROUP = re.compile(
 )
 
 
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)"
+# "Cruz's campaign on Monday", "Broaddrick Sunday night", "the mayor last week": when they spoke, which the
+# tagger's speaker span took in; who claims is the words before it
+_TIME_TAIL = re.compile(
+    rf"\s+(?:(?:on|earlier|late|early)\s+)?(?:{_DAY}(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:last|this|earlier this|late last)\s+(?:week|weekend|month|year|night|morning|evening))$",
+    re.I,
+)
+
+
 def _tidy(claimant: str) -> str | None:
     """A claimant as a reader can trust it, or None: no markup or quote marks in front ('">Sanders'), no
     half of a dateline ("LOS ANGELES, Sept. 28 (UPI"), no share of a survey ("9 percent of voters said")."""
     claimant = re.sub(r"^[^\w(]+", "", claimant).strip()
     claimant = re.sub(r",\s*\d{1,3}\s*$", "", claimant)  # "Mr Ortiz, 54": the age is no part of who claims
+    claimant = _TIME_TAIL.sub("", claimant)
     if (
         claimant.count("(") != claimant.count(")")
         or SURVEY_SHARE.match(claimant)
