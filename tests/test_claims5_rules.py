@@ -102,3 +102,18 @@ def test_when_they_spoke_is_no_part_of_the_claimant():
     assert _tidy("Colonel Dreyer Sunday night") == "Colonel Dreyer"
     assert _tidy("the relief agency last week") == "the relief agency"
     assert _tidy("The Sunday Courier") == "The Sunday Courier"
+    assert _tidy("a survey released Friday") == "a survey released Friday"
+
+
+def test_a_headline_with_a_verb_is_no_fuller_name_of_the_speaker(nlp):
+    # "Kessler Made This Promise To Veterans": a capitalised run with a verb is a headline, not a name
+    text = (
+        "Kessler Made This Promise To Veterans\n\n"
+        "Kessler said the event raised more than $6 million for veterans."
+    )
+    assert _figure(nlp, text, "more than $6 million").claimed_by == "Kessler"
+
+
+def test_a_fuller_name_without_a_verb_is_still_taken(nlp):
+    text = "General Wang Jiaxiang arrived.\n\nWang said 40 soldiers were hurt."
+    assert _figure(nlp, text, "40").claimed_by == "Wang Jiaxiang"

@@ -544,10 +544,12 @@ _SHARE_OF_GROUP = re.compile(
 
 
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)"
+_PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
 # "Cruz's campaign on Monday", "Broaddrick Sunday night", "the mayor last week": when they spoke, which the
-# tagger's speaker span took in; who claims is the words before it
+# tagger's speaker span took in; who claims is the words before it. A bare day is left ("a poll released
+# Thursday": it may date the poll, and cutting it would leave half a phrase)
 _TIME_TAIL = re.compile(
-    rf"\s+(?:(?:on|earlier|late|early)\s+)?(?:{_DAY}(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"\s+(?:(?:on|earlier|late|early)\s+{_DAY}(?:\s+{_PART_OF_DAY})?|{_DAY}\s+{_PART_OF_DAY}"
     r"|(?:last|this|earlier this|late last)\s+(?:week|weekend|month|year|night|morning|evening))$",
     re.I,
 )

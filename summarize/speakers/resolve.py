@@ -31,7 +31,17 @@ _POSSESSIVE = re.compile(r"['\u2019]s\b")
 
 def _fuller_name(doc: Doc, name: str, before: int) -> str | None:
     fuller = fuller_from_first_word(doc, name, before)
-    return None if fuller is None or _POSSESSIVE.search(fuller) else fuller
+    if fuller is None or _POSSESSIVE.search(fuller) or _has_a_verb(doc, fuller, before):
+        return None
+    return fuller
+
+
+def _has_a_verb(doc: Doc, fuller: str, before: int) -> bool:
+    """ "Dorsan Stands Firm On Border": a verb in the capitalised run makes it a headline, not a name."""
+    end = doc[before].idx if before < len(doc) else len(doc.text)
+    start = doc.text.rfind(fuller, 0, end)
+    span = doc.char_span(start, start + len(fuller), alignment_mode="expand") if start >= 0 else None
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span[1:])
 
 
 class Resolver:
