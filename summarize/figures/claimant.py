@@ -17,6 +17,7 @@ from summarize.figures.phrases import RELATIVE_WORDS, phrase_text, resolve_relat
 from summarize.figures.values import NumberMention
 from summarize.figures.words import (
     AMOUNT_VERBS,
+    BARE_QUANTIFIERS,
     CLAIM_NOUNS,
     CONFIRM_VERBS,
     HEARSAY_NOUNS,
@@ -24,6 +25,7 @@ from summarize.figures.words import (
     LISTENER_VERBS,
     LUMPED_WORDS,
     RESPONSIBILITY_NOUNS,
+    SPEECH_UNITS,
     WOUND_WORDS,
 )
 from summarize.lexicon import FIRST_PERSON, REPORTING_VERBS, is_speech_sense
@@ -229,6 +231,10 @@ def _according_to(token: Token, cues: tuple[str, ...] = ("according", "citing", 
     return None
 
 
+# Relative words that make a clause describe the noun before it; "that" may open a claim's content.
+_DESCRIBING_RELATIVES = frozenset({"who", "whom", "whose", "which"})
+
+
 def _claim_noun_before(clause: Token) -> str | None:
     """'previous claims it controlled 1,400 km²': a claim noun right before the clause owns it. Its owner is
     the claimant ("Kiev's previous claims" -> Kiev), else the claim itself."""
@@ -239,6 +245,10 @@ def _claim_noun_before(clause: Token) -> str | None:
     if i < 0:
         return None
     noun = doc[i]
+    if clause.left_edge.lower_ in _DESCRIBING_RELATIVES:
+        return (
+            None  # "a lonely figure who died at 61": the clause tells what the noun did, no claim's content
+        )
     if noun.pos_ == "NOUN" and noun.lemma_.lower() in CLAIM_NOUNS:
         return _claim_owner(noun)
     return None
@@ -375,6 +385,43 @@ def _outermost(
     return found
 
 
+# Modal auxiliaries: "will announce", "could claim", "may report" speak of a statement not made (yet).
+_MODALS = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must"})
+
+
+def _not_yet_said(verb: Token) -> bool:
+    """ "The council will announce 40 posts": nobody has claimed the 40 yet; the walk goes on up, so "the mayor
+    said the council would announce 40 posts" stays the mayor's."""
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+
+
+def _counts_the_utterance(anchor: Token) -> bool:
+    """ "posted just two words", "said 'peace' six times": the figure counts units of the speaking itself (its
+    noun hung on the speech verb, or set beside what it says), the writer's account of how they spoke."""
+    noun = anchor.head if anchor.dep_ == "nummod" else anchor
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in SPEECH_UNITS:
+        return False
+    verb = noun.head.head if noun.dep_ == "appos" else noun.head
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_.lower() in REPORTING_VERBS
+        and noun.dep_ in ("dobj", "npadvmod", "appos")
+    )
+
+
+def _opening_participle(node: Token, sentence: Span) -> bool:
+    """ "Emerging from two hours of talks, the envoy looked tired": a participle with no subject of its own that
+    opens the sentence, set off by a comma, is the writer's scene before the clause, not what anyone claims."""
+    if node.dep_ != "advcl" or node.tag_ not in ("VBG", "VBN") or node.left_edge.i != sentence.start:
+        return False
+    if node.lemma_.lower() in REPORTING_VERBS and is_speech_sense(node):
+        return False  # "Citing 40 deaths, the agency said": the participle itself reports
+    if any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in node.children):
+        return False  # "While 30 were held, ..." / "Asked about 30 ...": a clause or a question put to them
+    after = node.right_edge.i + 1
+    return after < sentence.end and node.doc[after].text == ","
+
+
 def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | None, Token | None]:
     """Walk up from the figure to the nearest owner of the claim: (text, its subject token, the verb)."""
     node = anchor
@@ -389,7 +436,12 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
                 # "eight out of 10 said", "the mother of three replied": the figure is in who speaks, the
                 # writer's description of them; it is a claim only inside a higher speaker's content
                 in_speaker = True
-            if lemma in REPORTING_VERBS and lemma != "call" and _states_content(node, child):
+            if (
+                lemma in REPORTING_VERBS
+                and lemma != "call"
+                and _states_content(node, child)
+                and not _not_yet_said(node)
+            ):
                 if lemma != "deny" and any(c.dep_ == "neg" for c in node.children):
                     return None, None, None  # "did not say whether 40 died": nobody claims the 40
                 source = _source_of(node)
@@ -404,6 +456,8 @@ def _tree_claimant(anchor: Token, sentence: Span) -> tuple[str | None, Token | N
             cited = _according_to(node)
             if cited is not None:
                 return cited, None, None
+        if _opening_participle(node, sentence):
+            return _IN_SPEAKER, None, None  # the writer's opening scene: a claim only inside a quotation
         # crossed on the way up to a reporting verb before it: the speaker did not say what the writer adds
         # after their words ("X said the shelling hit the market, where 300 ..."); a clause before a closing
         # cue ("targets, which include three units, Davis said") is inside what was said
@@ -479,20 +533,46 @@ PRONOUN_CLAIMANTS = frozenset({"i", "we", "you", "he", "she", "it", "they", "thi
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+, ")  # "LOS ANGELES, Sept. 28 (UPI)": where the wire filed from
 
 
+_SMALL_NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)"
+# "one in three residents", "about four out of 10 voters": a share of those asked speaks as a poll's answer,
+# no one the reader can hold to the figure (a count of people, "two of the 12 officers", still speaks)
+_SHARE_OF_GROUP = re.compile(
+    rf"^(?:(?:just|only|about|some|nearly|almost|roughly|more than|fewer than)\s+)*{_SMALL_NUMBER}\s+"
+    rf"(?:in|out of)\s+(?:every\s+)?{_SMALL_NUMBER}\b",
+    re.I,
+)
+
+
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)"
+_PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+# "Cruz's campaign on Monday", "Broaddrick Sunday night", "the mayor last week": when they spoke, which the
+# tagger's speaker span took in; who claims is the words before it. A bare day is left ("a poll released
+# Thursday": it may date the poll, and cutting it would leave half a phrase)
+_TIME_TAIL = re.compile(
+    rf"\s+(?:(?:on|earlier|late|early)\s+{_DAY}(?:\s+{_PART_OF_DAY})?|{_DAY}\s+{_PART_OF_DAY}"
+    r"|(?:last|this|earlier this|late last)\s+(?:week|weekend|month|year|night|morning|evening))$",
+    re.I,
+)
+
+
 def _tidy(claimant: str) -> str | None:
     """A claimant as a reader can trust it, or None: no markup or quote marks in front ('">Sanders'), no
     half of a dateline ("LOS ANGELES, Sept. 28 (UPI"), no share of a survey ("9 percent of voters said")."""
     claimant = re.sub(r"^[^\w(]+", "", claimant).strip()
     claimant = re.sub(r",\s*\d{1,3}\s*$", "", claimant)  # "Mr Ortiz, 54": the age is no part of who claims
+    claimant = _TIME_TAIL.sub("", claimant)
     if (
         claimant.count("(") != claimant.count(")")
         or SURVEY_SHARE.match(claimant)
+        or _SHARE_OF_GROUP.match(claimant)
         or _DATELINE.match(claimant)
     ):
         return None
     if not re.search(r"[^\W\d_]{2}", claimant):  # "'s", "3": no word in it
         return None
     if claimant.casefold() in PRONOUN_CLAIMANTS:  # "They", unresolved: who is not known
+        return None
+    if claimant.casefold() in BARE_QUANTIFIERS:  # "All told, ...", "Some said": a quantifier names nobody
         return None
     return claimant or None
 
@@ -505,6 +585,8 @@ def _claimant_as_written(
 ) -> tuple[str | None, str]:
     """The claimant as the article writes it, and which rule gave it (for `claim_paths` and the gate)."""
     doc = parsed.doc
+    if _counts_the_utterance(m.anchor):
+        return None, "counts the utterance"
     text, subject, verb = _tree_claimant(m.anchor, sentence)
     start_char, end_char = doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1])
     inside = _innermost(sources, index, start_char, end_char)

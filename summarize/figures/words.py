@@ -62,6 +62,8 @@ TERRITORY_VERBS = word_set("figures", "territory_verbs")
 
 
 CLAIM_NOUNS = word_set("figures", "claim_nouns")
+BARE_QUANTIFIERS = word_set("figures", "bare_quantifiers")
+SPEECH_UNITS = word_set("figures", "speech_units")
 
 
 # Participles for verbs whose object a figure counts: the event goes into `counts` (words/participles.txt).

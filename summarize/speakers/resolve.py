@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from spacy.tokens import Doc
+
 from summarize.mentions import (
     ORG_NOUNS,
     PERSON_KINDS,
@@ -19,6 +23,25 @@ from summarize.mentions import (
 )
 from summarize.parse import Parsed
 from summarize.speakers.words import DOCUMENTS
+
+# "Kessler's Militia Remarks": a possessive after the name makes the phrase a thing of theirs (a headline the
+# tagger took for a name), never a fuller form of who speaks.
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
+def _fuller_name(doc: Doc, name: str, before: int) -> str | None:
+    fuller = fuller_from_first_word(doc, name, before)
+    if fuller is None or _POSSESSIVE.search(fuller) or _has_a_verb(doc, fuller, before):
+        return None
+    return fuller
+
+
+def _has_a_verb(doc: Doc, fuller: str, before: int) -> bool:
+    """ "Dorsan Stands Firm On Border": a verb in the capitalised run makes it a headline, not a name."""
+    end = doc[before].idx if before < len(doc) else len(doc.text)
+    start = doc.text.rfind(fuller, 0, end)
+    span = doc.char_span(start, start + len(fuller), alignment_mode="expand") if start >= 0 else None
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span[1:])
 
 
 class Resolver:
@@ -45,7 +68,7 @@ class Resolver:
         if is_nominal(doc, mention):
             resolved = resolve_nominal(doc, parsed.sentences, parsed.sentence_index, mention)
             return f"{resolved} ({text})" if resolved else text
-        return fuller_from_first_word(doc, text, mention.start) or text
+        return _fuller_name(doc, text, mention.start) or text
 
     def remember(self, mention: Mention, name: str) -> None:
         self.speakers.append(
