@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from summarize.figures import counted_phrase
 from tests.test_figures_categories import _figures
 
 
@@ -66,3 +67,39 @@ def test_ages_in_news_copy_are_no_figures(nlp, text):
 
 def test_a_count_after_was_stays_a_figure(nlp):
     assert _values(nlp, "The death toll was 13 on Monday, officials said.") == ["13"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "phrase"),
+    [
+        (
+            "The panel found a 71 per cent rise in the number of foreign fighters since mid-2014.",
+            "71 per cent",
+            "71 per cent rise in the number of foreign fighters",
+        ),
+        (
+            "Officials reported a 40% drop in attacks on aid convoys.",
+            "40%",
+            "40% drop in attacks on aid convoys",
+        ),
+    ],
+)
+def test_a_share_that_sizes_a_rise_or_fall_of_something_is_a_figure(nlp, text, value, phrase):
+    (figure,) = [f for f in _figures(nlp, text) if f.value == value]
+    assert counted_phrase(figure) == phrase
+
+
+def test_a_bare_market_move_stays_out(nlp):
+    assert _values(nlp, "Shares in the company were up 5% on Friday.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("The UN reported 30 deaths in the camp.", "30 deaths"),
+        ("The UN recorded a 40% rise in attacks on clinics.", "40% rise in attacks on clinics"),
+    ],
+)
+def test_who_reports_a_count_is_not_part_of_what_it_counts(nlp, text, phrase):
+    (figure,) = _figures(nlp, text)
+    assert counted_phrase(figure) == phrase and figure.claimed_by == "The UN"

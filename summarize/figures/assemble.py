@@ -20,7 +20,7 @@ from summarize.figures.mentions import figure_mentions
 from summarize.figures.not_figures import is_metadata
 from summarize.figures.place_time import place_of, shorten_place, time_of
 from summarize.figures.values import NumberMention, date_spans
-from summarize.figures.words import PARTICIPLE_FORMS
+from summarize.figures.words import CHANGE_NOUNS, PARTICIPLE_FORMS
 
 
 def extract_figures(parsed: Parsed, attributions: Sequence[Attribution] | None = None) -> tuple[Figure, ...]:
@@ -54,7 +54,12 @@ def counted_phrase(figure: Figure) -> str:
         vague = figure.value.split()[-1].lower() in VAGUE_WORDS
         adjectival = "-" in figure.value.split()[-1]  # "a 30-day ceasefire"
         joiner = (
-            " of " if (figure.unit or vague) and first not in PARTICIPLE_FORMS and not adjectival else " "
+            " of "
+            if (figure.unit or vague)
+            and first not in PARTICIPLE_FORMS
+            and first not in CHANGE_NOUNS
+            and not adjectival
+            else " "  # "40% drop in attacks", not "40% of drop"
         )
         text += joiner + figure.counts
     return text

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from summarize.figures.phrases import phrase_text, resolve_relative
 from summarize.figures.values import NumberMention
 from summarize.figures.words import (
+    CHANGE_NOUNS,
     CHANGE_VERBS,
     EVENT_LEMMAS,
     MEASURE_NOUNS,
@@ -20,6 +21,7 @@ from summarize.figures.words import (
     TIME_UNITS,
     TOTAL_VERBS,
 )
+from summarize.lexicon import REPORTING_VERBS
 
 _PARTICLES = frozenset({"down", "off", "out", "up"})
 
@@ -379,6 +381,9 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
     extra: list[Token] = []
     if m.vague:
         extra = [c for c in m.anchor.children if c.dep_ == "prep" and c.lower_ == "from"]
+    if noun is not None and noun.lemma_.lower() in CHANGE_NOUNS:
+        # "a 40% drop in attacks": the change keeps what changed
+        extra = [c for c in noun.children if c.dep_ == "prep" and c.lower_ == "in"]
     phrase = _noun_phrase(noun, range(m.start, m.end), extra) if noun is not None else None
     if noun is not None and noun.pos_ == "VERB":  # "three years of battling the invasion"
         tokens = list(noun.subtree)
@@ -437,7 +442,8 @@ def counted_text(doc: Doc, m: NumberMention, noun: Token | None) -> tuple[str | 
         return (f"{phrase} {event}" if phrase else event), verbs
     if role_name == "subject" and eventful and phrase:
         return f"{phrase} {_verb_words(verbs, participle=False)}", verbs
-    if role_name == "object" and phrase:
+    # "30 drones Russia fired"; never "30 deaths The UN reported": who reports is the claimant, shown apart
+    if role_name == "object" and phrase and verbs[0].lemma_.lower() not in REPORTING_VERBS:
         subject = _subject(verbs[0])
         if subject is not None and _is_proper(subject) and len(list(subject.subtree)) <= 4:
             return f"{phrase} {phrase_text(subject)} {verbs[0].text}", verbs

@@ -9,7 +9,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from summarize.figures.values import NumberMention, in_spans, is_core_token, looks_like_year, names_thing
-from summarize.figures.words import IDIOM_NOUNS, MONTHS, NUMBER_NAMES, SOURCE_NOUNS, TIME_OF_DAY
+from summarize.figures.words import CHANGE_NOUNS, IDIOM_NOUNS, MONTHS, NUMBER_NAMES, SOURCE_NOUNS, TIME_OF_DAY
 from summarize.lexicon import REPORTING_VERBS
 from summarize.numbers import (
     CALIBRE_UNITS,
@@ -53,7 +53,12 @@ def is_excluded(doc: Doc, sentence: Span, m: NumberMention, dates: list[tuple[in
         for t in core
     ):
         return True
-    if m.unit is not None and m.unit.kind == "percent" and not (nxt is not None and nxt.lower_ == "of"):
+    if (
+        m.unit is not None
+        and m.unit.kind == "percent"
+        and not (nxt is not None and nxt.lower_ == "of")
+        and not _sizes_a_change(doc, sentence, m)
+    ):
         return True  # a bare percentage ("up 5%") says little in a brief; "40% of the city" is kept
     # times of day and clock readings
     if nxt is not None and (nxt.lower_ in TIME_OF_DAY or nxt.text.startswith(":")):
@@ -248,6 +253,15 @@ def _inside_number_name(sentence: Span, offset: int) -> bool:
     return any(
         match.start() + base <= offset < match.end() + base for match in _NUMBER_NAME.finditer(sentence.text)
     )
+
+
+def _sizes_a_change(doc: Doc, sentence: Span, m: NumberMention) -> bool:
+    """ "A 71 per cent rise in the number of fighters", "a 40% drop in attacks": the share sizes a change of
+    a thing the sentence names, unlike "up 5%"."""
+    if m.end + 1 >= sentence.end:
+        return False
+    change, after = doc[m.end], doc[m.end + 1]
+    return change.pos_ == "NOUN" and change.lemma_.lower() in CHANGE_NOUNS and after.lower_ in ("in", "of")
 
 
 _AGE_ADVERBS = frozenset({"just", "only", "about", "around", "barely", "nearly"})

@@ -94,6 +94,7 @@ MEASURE_NOUNS = word_set("figures", "measure_nouns")
 TOTAL_VERBS = word_set("figures", "total_verbs")
 # "the number of fighters has risen from 2,000 to 9,000": both ends count the fighters
 CHANGE_VERBS = word_set("figures", "change_verbs")
+CHANGE_NOUNS = word_set("figures", "change_nouns")
 
 
 # Claims someone else made: a figure inside "claims of N" is theirs, even when the sentence's speaker
