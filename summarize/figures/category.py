@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from summarize.figures.counted import of_what
 from summarize.figures.values import NumberMention
 from summarize.figures.words import (
     DISPLACED_WORDS,
@@ -45,9 +46,7 @@ def _totalled(verbs: list[Token]) -> Token | None:
     for verb in clauses:
         for measure in verb.children:
             if measure.dep_ in ("nsubj", "nsubjpass", "dobj") and measure.lemma_.lower() in MEASURE_NOUNS:
-                for prep in measure.children:
-                    if prep.dep_ == "prep" and prep.lower_ == "of":
-                        return next((o for o in prep.children if o.dep_ == "pobj"), None)
+                return of_what(measure)
     return None
 
 

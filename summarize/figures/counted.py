@@ -67,6 +67,15 @@ def _fronted_whole(doc: Doc, m: NumberMention) -> Token | None:
     return None
 
 
+_COUNT_NOUNS = frozenset({"number", "total", "count", "tally"})  # "the number of X" counts X
+
+
+def of_what(noun: Token) -> Token | None:
+    """Y of "noun of Y": what "the number of mines" counts (mines), or None."""
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+
 def _total_of(anchor: Token) -> Token | None:
     """ "the number of mines cleared now totals 6,602": what the subject of a total verb counts."""
     if anchor.dep_ != "dobj" or anchor.head.lemma_.lower() not in TOTAL_VERBS:
@@ -74,9 +83,8 @@ def _total_of(anchor: Token) -> Token | None:
     subject = next((c for c in anchor.head.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
     if subject is None:
         return None
-    if subject.lemma_.lower() in ("number", "total", "count", "tally"):
-        of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if subject.lemma_.lower() in _COUNT_NOUNS:
+        return of_what(subject)
     return subject
 
 
@@ -95,10 +103,9 @@ def _changed_count_of(anchor: Token) -> Token | None:
     if verb.lemma_.lower() not in CHANGE_VERBS:
         return None
     subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"), None)
-    if subject is None or subject.lemma_.lower() not in ("number", "total", "count", "tally"):
+    if subject is None or subject.lemma_.lower() not in _COUNT_NOUNS:
         return None
-    of = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return of_what(subject)
 
 
 def counted_noun(doc: Doc, m: NumberMention) -> Token | None:

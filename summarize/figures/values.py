@@ -236,15 +236,19 @@ def complete_mention(
         len(words) > 1
         and doc[end].pos_ == "ADJ"
         and words[0] not in _DEICTIC_TIME  # "rose to 5,000 last week": when, not 5,000 weeks
-        and (match_unit(words[1:]) or (None,))[0] is not None
+        and (matched := match_unit(words[1:])) is not None
     ):
-        matched = match_unit(words[1:])  # "four long years", "four more days", "two Jordanian dinars"
-        if matched is not None and matched[0].kind in ("time", "currency"):
+        # "four long years", "four more days", "two Jordanian dinars"
+        if matched[0].kind in ("time", "currency"):
             unit, end = matched[0], end + 1 + matched[1]
-    elif vague and words[:1] == ["of"] and (match_unit(words[1:]) or (None,))[0] is not None:
-        matched = match_unit(words[1:])  # "billions of dollars": the money, not a count of dollars
-        if matched is not None and matched[0].kind == "currency":
-            unit, end = matched[0], end + 1 + matched[1]
+    elif (
+        vague
+        and words[:1] == ["of"]
+        and (matched := match_unit(words[1:])) is not None
+        and matched[0].kind == "currency"
+    ):
+        # "billions of dollars": the money, not a count of dollars
+        unit, end = matched[0], end + 1 + matched[1]
     if unit is None and words and words[0] != "-":
         matched = match_unit(words)
         if matched is not None and not (matched[0].name == "m" and doc[end - 1].whitespace_):
