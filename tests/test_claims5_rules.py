@@ -3,15 +3,12 @@ sentence names nobody who vouches for a figure, no claimant is shown."""
 
 from __future__ import annotations
 
-from summarize.figures import extract_figures
 from summarize.model import Figure
-from summarize.parse import parse
-from summarize.speakers import find_attributions
+from tests.test_claimant_paths import _figures
 
 
 def _figure(nlp, text: str, value: str) -> Figure:
-    parsed = parse(text, nlp=nlp)
-    (figure,) = [f for f in extract_figures(parsed, find_attributions(parsed)) if f.value == value]
+    (figure,) = [f for f in _figures(nlp, text) if f.value == value]
     return figure
 
 

@@ -13,13 +13,7 @@
 
 from __future__ import annotations
 
-from summarize.parse import parse
-from summarize.speakers import extract_speakers, find_attributions
-
-
-def _speakers(nlp, text: str) -> list[str]:
-    parsed = parse(text, nlp=nlp)
-    return [s.speaker for s in extract_speakers(parsed, find_attributions(parsed))]
+from tests.test_speaker_harm2 import _speakers
 
 
 def test_he_says_after_a_scene_paragraph_is_the_last_quoted_man(nlp) -> None:

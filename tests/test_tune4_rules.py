@@ -37,20 +37,20 @@
 
 from __future__ import annotations
 
+from summarize.model import Statement
 from summarize.parse import parse
 from summarize.speakers import extract_speakers, find_attributions
+from tests.test_speaker_harm2 import _speakers
 
 
-def _speakers(nlp, text: str) -> list[str]:
+def _statements(nlp, text: str) -> tuple[Statement, ...]:
     parsed = parse(text, nlp=nlp)
-    return [s.speaker for s in extract_speakers(parsed, find_attributions(parsed))]
+    return extract_speakers(parsed, find_attributions(parsed))
 
 
 def _speaker_of(nlp, text: str, quote_start: str) -> list[str]:
     """The speakers of the statements whose words start with `quote_start`."""
-    parsed = parse(text, nlp=nlp)
-    statements = extract_speakers(parsed, find_attributions(parsed))
-    return [s.speaker for s in statements if s.quote.startswith(quote_start)]
+    return [s.speaker for s in _statements(nlp, text) if s.quote.startswith(quote_start)]
 
 
 def test_saying_after_a_reported_clause_is_the_reporters(nlp) -> None:
@@ -119,8 +119,7 @@ def test_a_csv_exported_paragraph_is_unwrapped_and_its_quotes_undoubled(nlp) -> 
     cleaned = clean_text(raw).text
     assert '""' not in cleaned
     assert '"We will rebuild the bakery," Omar Haddad told' in cleaned
-    parsed = parse(cleaned, nlp=nlp)
-    statements = extract_speakers(parsed, find_attributions(parsed))
+    statements = _statements(nlp, cleaned)
     assert [(s.speaker, s.quote.rstrip(",")) for s in statements] == [
         ("Omar Haddad", "We will rebuild the bakery"),
         ("Samir Aziz", "Yes, all of it, every wall"),
@@ -231,8 +230,7 @@ def test_a_flattened_two_paragraph_quote_is_two_statements_of_one_speaker(nlp) -
         "Provincial governor Omar Tahir said: 'This is a major victory for the army. It will change the war. "
         "'For sure this will break them, there will be a split among them.' The city was quiet on Sunday."
     )
-    parsed = parse(text, nlp=nlp)
-    statements = extract_speakers(parsed, find_attributions(parsed))
+    statements = _statements(nlp, text)
     assert [(s.speaker, s.quote.split()[0]) for s in statements] == [
         ("Provincial governor Omar Tahir", "This"),
         ("Provincial governor Omar Tahir", "For"),
