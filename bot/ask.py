@@ -109,9 +109,7 @@ _PLACE_NOUNS = word_set("figures", "place_nouns")
 def _refers_to_place(text: str) -> bool:
     """Whether `text` points at a place named before it: "the city would open …", "fighting there".
     "The exercise showcased …" points at none, whatever the sentence before names."""
-    tokens = [w.lower() for w in words(text)]
-    definite = {b for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")}
-    return bool(definite & _PLACE_NOUNS) or _HERE.search(text) is not None
+    return bool(_determined_words(text) & _PLACE_NOUNS) or _HERE.search(text) is not None
 
 
 _NOT_A_COUNT = re.compile(
@@ -825,11 +823,15 @@ def _compounds(question: Question) -> list[tuple[Term, Term]]:
 
 
 @lru_cache(maxsize=32768)
-def _definite_heads(text: str) -> frozenset[str]:
+def _determined_words(text: str) -> frozenset[str]:
+    """The lower-cased words right after "the", "this" or "that" in `text`."""
     tokens = [w.lower() for w in words(text)]
-    return frozenset(
-        stem(b) for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that")
-    )
+    return frozenset(b for a, b in zip(tokens, tokens[1:], strict=False) if a in ("the", "this", "that"))
+
+
+@lru_cache(maxsize=32768)
+def _definite_heads(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _determined_words(text))
 
 
 async def _said_earlier(
